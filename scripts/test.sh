@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test project; ends with one line "N passed, N failed, N skipped".
+# Usage: scripts/test.sh [extra dotnet test args, e.g. --filter Category!=Slow]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=.test-results
+rm -rf "$results" && mkdir -p "$results"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if ! dotnet build ChatStreams.sln -c Release -warnaserror -nologo -v q; then
+  echo "build failed"
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+status=0
+for project in $(find tests -name '*.Tests.csproj' | sort); do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  if ! dotnet test "$project" -c Release --no-build --nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+      --results-directory "$results" "$@"; then
+    status=1
+  fi
+done
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+# A test host that crashed writes no trx: make sure that still counts as a failure.
+expected=$(find tests -name '*.Tests.csproj' | wc -l)
+found=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+if [ "$found" -lt "$expected" ]; then
+  echo "only $found of $expected test projects reported results"
+  failed=$((failed + expected - found)); status=1
+fi
+[ "$failed" -gt 0 ] && status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

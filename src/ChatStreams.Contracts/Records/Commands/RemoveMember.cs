@@ -1,0 +1,40 @@
+using Avro;
+using Avro.Specific;
+using ChatStreams.Contracts;
+
+namespace chatstreams.v1;
+
+/// <summary>
+/// Remove a user from a group conversation (issuer must be an admin, or the member itself to leave).
+/// </summary>
+/// <remarks>Avro record chatstreams.v1.RemoveMember; the schema comes from the embedded .avsc (see <see cref="ChatStreams.Contracts.ContractSchemas"/>).</remarks>
+public sealed class RemoveMember : ISpecificRecord
+{
+    /// <summary>The Avro schema of this record; Confluent's serdes and Avro's readers look it up under this name.</summary>
+    public static readonly Schema _SCHEMA = ContractSchemas.Named("chatstreams.v1.RemoveMember");
+
+    /// <inheritdoc/>
+    public Schema Schema => _SCHEMA;
+
+    /// <summary>
+    /// User id of the member to remove.
+    /// </summary>
+    public required string MemberId { get; set; }
+
+    /// <inheritdoc/>
+    public object? Get(int fieldPos) => fieldPos switch
+    {
+        0 => MemberId,
+        _ => throw new AvroRuntimeException($"Bad index {fieldPos} in RemoveMember.Get"),
+    };
+
+    /// <inheritdoc/>
+    public void Put(int fieldPos, object? fieldValue)
+    {
+        switch (fieldPos)
+        {
+            case 0: MemberId = (string)fieldValue!; break;
+            default: throw new AvroRuntimeException($"Bad index {fieldPos} in RemoveMember.Put");
+        }
+    }
+}

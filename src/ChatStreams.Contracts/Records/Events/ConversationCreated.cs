@@ -1,0 +1,61 @@
+using Avro;
+using Avro.Specific;
+using ChatStreams.Contracts;
+
+namespace chatstreams.v1;
+
+/// <summary>
+/// The conversation exists with these members (always seq 1).
+/// </summary>
+/// <remarks>Avro record chatstreams.v1.ConversationCreated; the schema comes from the embedded .avsc (see <see cref="ChatStreams.Contracts.ContractSchemas"/>).</remarks>
+public sealed class ConversationCreated : ISpecificRecord
+{
+    /// <summary>The Avro schema of this record; Confluent's serdes and Avro's readers look it up under this name.</summary>
+    public static readonly Schema _SCHEMA = ContractSchemas.Named("chatstreams.v1.ConversationCreated");
+
+    /// <inheritdoc/>
+    public Schema Schema => _SCHEMA;
+
+    /// <summary>
+    /// direct or group.
+    /// </summary>
+    public required ConversationKind Kind { get; set; }
+
+    /// <summary>
+    /// Display title of a group; null for direct conversations or untitled groups.
+    /// </summary>
+    public string? Title { get; set; }
+
+    /// <summary>
+    /// User ids of all members, the creator included.
+    /// </summary>
+    public required IList<string> Members { get; set; } = new List<string>();
+
+    /// <summary>
+    /// User ids of the members who are admins (empty for direct conversations).
+    /// </summary>
+    public IList<string> Admins { get; set; } = new List<string>();
+
+    /// <inheritdoc/>
+    public object? Get(int fieldPos) => fieldPos switch
+    {
+        0 => Kind,
+        1 => Title,
+        2 => Members,
+        3 => Admins,
+        _ => throw new AvroRuntimeException($"Bad index {fieldPos} in ConversationCreated.Get"),
+    };
+
+    /// <inheritdoc/>
+    public void Put(int fieldPos, object? fieldValue)
+    {
+        switch (fieldPos)
+        {
+            case 0: Kind = (ConversationKind)fieldValue!; break;
+            case 1: Title = (string?)fieldValue; break;
+            case 2: Members = (IList<string>)fieldValue!; break;
+            case 3: Admins = (IList<string>)fieldValue!; break;
+            default: throw new AvroRuntimeException($"Bad index {fieldPos} in ConversationCreated.Put");
+        }
+    }
+}

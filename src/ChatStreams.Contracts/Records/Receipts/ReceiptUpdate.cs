@@ -1,0 +1,70 @@
+using Avro;
+using Avro.Specific;
+using ChatStreams.Contracts;
+
+namespace chatstreams.v1;
+
+/// <summary>
+/// A member's aggregated receipt state in a conversation changed. Topic chat.receipts, key: conversation id.
+/// Written by the receipts topology, fanned out to the other members.
+/// </summary>
+/// <remarks>Avro record chatstreams.v1.ReceiptUpdate; the schema comes from the embedded .avsc (see <see cref="ChatStreams.Contracts.ContractSchemas"/>).</remarks>
+public sealed class ReceiptUpdate : ISpecificRecord
+{
+    /// <summary>The Avro schema of this record; Confluent's serdes and Avro's readers look it up under this name.</summary>
+    public static readonly Schema _SCHEMA = ContractSchemas.Named("chatstreams.v1.ReceiptUpdate");
+
+    /// <inheritdoc/>
+    public Schema Schema => _SCHEMA;
+
+    /// <summary>
+    /// Conversation the receipts are about; also the Kafka key.
+    /// </summary>
+    public required string ConversationId { get; set; }
+
+    /// <summary>
+    /// Member whose receipts these are.
+    /// </summary>
+    public required string UserId { get; set; }
+
+    /// <summary>
+    /// Highest seq delivered to any of the member's devices; every seq up to it is delivered. Never decreases;
+    /// always &gt;= readSeq.
+    /// </summary>
+    public required long DeliveredSeq { get; set; }
+
+    /// <summary>
+    /// Highest seq the member has read; every seq up to it is read. Never decreases; 0 when nothing is read.
+    /// </summary>
+    public required long ReadSeq { get; set; }
+
+    /// <summary>
+    /// When the receipt that caused this update was issued (UTC).
+    /// </summary>
+    public required DateTime At { get; set; }
+
+    /// <inheritdoc/>
+    public object? Get(int fieldPos) => fieldPos switch
+    {
+        0 => ConversationId,
+        1 => UserId,
+        2 => DeliveredSeq,
+        3 => ReadSeq,
+        4 => At,
+        _ => throw new AvroRuntimeException($"Bad index {fieldPos} in ReceiptUpdate.Get"),
+    };
+
+    /// <inheritdoc/>
+    public void Put(int fieldPos, object? fieldValue)
+    {
+        switch (fieldPos)
+        {
+            case 0: ConversationId = (string)fieldValue!; break;
+            case 1: UserId = (string)fieldValue!; break;
+            case 2: DeliveredSeq = (long)fieldValue!; break;
+            case 3: ReadSeq = (long)fieldValue!; break;
+            case 4: At = (DateTime)fieldValue!; break;
+            default: throw new AvroRuntimeException($"Bad index {fieldPos} in ReceiptUpdate.Put");
+        }
+    }
+}

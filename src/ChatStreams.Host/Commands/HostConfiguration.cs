@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+
+namespace ChatStreams.Host.Commands;
+
+/// <summary>appsettings.json beside the binary, then appsettings.{Environment}.json, then environment variables (Section__Key).</summary>
+internal static class HostConfiguration
+{
+    public static IConfigurationRoot Build() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddJsonFile($"appsettings.{Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production"}.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    public static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var options = new T();
+        configuration.GetSection(section).Bind(options);
+        return options;
+    }
+}

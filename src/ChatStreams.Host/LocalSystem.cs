@@ -1,0 +1,117 @@
+using ChatStreams.Contracts;
+using ChatStreams.Host.Supervision;
+using ChatStreams.Kafka;
+using ChatStreams.Kafka.Broker;
+using ChatStreams.Kafka.Broker.Server;
+using ChatStreams.SchemaRegistry;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Host;
+
+/// <summary>
+/// The one-machine system `up` runs: the embedded broker and schema registry in this process (they carry
+/// the state), the topics and schemas the system needs, and every other component as a supervised child
+/// process started from this same binary. Serves /healthz and /status on the front port.
+/// </summary>
+public sealed class LocalSystem : IAsyncDisposable
+{
+    public sealed record Settings(string DataDirectory, BrokerOptions Broker, int RegistryPort, int FrontPort, IConfiguration Configuration);
+
+    private readonly ILogger _logger;
+    private KafkaBroker? _broker;
+    private SchemaRegistryServer? _registry;
+    private WebApplication? _front;
+    private ProcessSupervisor? _supervisor;
+
+    private LocalSystem(ILogger logger) => _logger = logger;
+
+    public KafkaBroker Broker => _broker ?? throw new InvalidOperationException("not started");
+    public string RegistryUrl => _registry?.Url ?? throw new InvalidOperationException("not started");
+    public string FrontUrl { get; private set; } = "";
+    public ProcessSupervisor Supervisor => _supervisor ?? throw new InvalidOperationException("not started");
+
+    public static async Task<LocalSystem> StartAsync(Settings settings, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var system = new LocalSystem(loggers.CreateLogger<LocalSystem>());
+        try
+        {
+            await system.StartCoreAsync(settings, loggers, ct);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(Settings settings, ILoggerFactory loggers, CancellationToken ct)
+    {
+        Directory.CreateDirectory(settings.DataDirectory);
+        _broker = await KafkaBroker.StartAsync(settings.Broker, loggers);
+
+        _registry = await SchemaRegistryServer.StartAsync(new SchemaRegistryOptions
+        {
+            Port = settings.RegistryPort,
+            DataDirectory = Path.Combine(settings.DataDirectory, "registry"),
+        }, loggers, ct);
+        var schemas = await SchemaFolder.RegisterAllAsync(_registry, SchemasDirectory());
+        _logger.LogInformation("registered {Count} schemas", schemas.Count);
+
+        var kafka = new KafkaOptions { BootstrapServers = _broker.BootstrapServers };
+        settings.Configuration.GetSection(KafkaOptions.Section).Bind(kafka);
+        kafka.BootstrapServers = _broker.BootstrapServers;
+        var topics = new TopicSettings();
+        settings.Configuration.GetSection(TopicSettings.SectionName).Bind(topics);
+        if (topics.Validate() is { Count: > 0 } problems)
+            throw new InvalidOperationException("invalid Topics configuration: " + string.Join("; ", problems));
+        using (var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "host")).Build())
+        {
+            var provisioner = new TopicProvisioner(admin, loggers.CreateLogger<TopicProvisioner>());
+            await provisioner.EnsureAsync(topics.FixedSpecs(), ct);
+        }
+
+        _supervisor = new ProcessSupervisor(loggers, TimeProvider.System);
+        // Components (edges, gateway, topologies, sinks) are added here as they land; each gets the
+        // embedded endpoints through the standard configuration keys.
+        StartFront(settings.FrontPort);
+    }
+
+    private void StartFront(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        _front = builder.Build();
+        _front.MapGet("/healthz", () => Results.Text("ok"));
+        _front.MapGet("/status", () => Results.Json(new
+        {
+            kafka = Broker.BootstrapServers,
+            registry = RegistryUrl,
+            topics = Broker.Catalog.Topics.Where(t => !t.IsInternal).Select(t => new { t.Name, partitions = t.Partitions.Count }),
+            components = Supervisor.Children.Select(c => new { c.Name, pid = c.ProcessId, restarts = c.Restarts }),
+        }));
+        _front.StartAsync().GetAwaiter().GetResult();
+        FrontUrl = _front.Urls.First();
+    }
+
+    /// <summary>schemas/ is copied beside the binary at build time.</summary>
+    private static string SchemasDirectory()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "schemas");
+        if (Directory.Exists(beside)) return beside;
+        throw new InvalidOperationException($"schemas folder not found at {beside}: build src/ChatStreams.Host again");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_supervisor is not null) await _supervisor.DisposeAsync();
+        if (_front is not null) await _front.DisposeAsync();
+        if (_registry is not null) await _registry.DisposeAsync();
+        if (_broker is not null) await _broker.DisposeAsync();
+    }
+}

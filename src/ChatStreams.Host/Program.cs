@@ -1,0 +1,11 @@
+using System.CommandLine;
+using ChatStreams.Host.Commands;
+
+// chatstreams: one binary for every ChatStreams process. `up` runs the whole system on one machine;
+// the other commands run one component each, as a cluster deploys them.
+var root = new RootCommand("ChatStreams: real-time chat on Kafka streams")
+{
+    UpCommand.Create(),
+    BrokerCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

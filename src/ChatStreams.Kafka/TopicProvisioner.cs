@@ -1,0 +1,48 @@
+using ChatStreams.Contracts;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Kafka;
+
+/// <summary>
+/// Creates the topics the system needs if they are missing, and reports (never silently changes) existing
+/// topics whose partition count differs: changing it re-maps keys, which is an SRE decision (chatctl).
+/// </summary>
+public sealed class TopicProvisioner(IAdminClient admin, ILogger<TopicProvisioner> logger)
+{
+    public async Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<TopicSpec> specs, CancellationToken ct = default)
+    {
+        var wanted = specs.ToList();
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        var existing = metadata.Topics.Where(t => t.Error.Code == Confluent.Kafka.ErrorCode.NoError)
+            .ToDictionary(t => t.Topic, t => t.Partitions.Count);
+        foreach (var spec in wanted)
+            if (existing.TryGetValue(spec.Name, out var count) && count != spec.Partitions)
+                logger.LogWarning("topic {Topic} has {Actual} partitions, configuration says {Wanted}; leaving it as it is (rescale with chatctl)",
+                    spec.Name, count, spec.Partitions);
+
+        var missing = wanted.Where(s => !existing.ContainsKey(s.Name)).ToList();
+        if (missing.Count == 0) return [];
+        try
+        {
+            await admin.CreateTopicsAsync(missing.Select(s => new TopicSpecification
+            {
+                Name = s.Name,
+                NumPartitions = s.Partitions,
+                ReplicationFactor = s.ReplicationFactor,
+                Configs = s.Configs.ToDictionary(kv => kv.Key, kv => kv.Value),
+            }));
+        }
+        catch (CreateTopicsException e)
+        {
+            // Another process may have created some of them meanwhile: only other errors are failures.
+            var failed = e.Results.Where(r => r.Error.Code is not (Confluent.Kafka.ErrorCode.NoError or Confluent.Kafka.ErrorCode.TopicAlreadyExists)).ToList();
+            if (failed.Count > 0)
+                throw new InvalidOperationException("could not create topics: " +
+                    string.Join("; ", failed.Select(r => $"{r.Topic}: {r.Error.Reason}")), e);
+        }
+        foreach (var s in missing) logger.LogInformation("created topic {Topic} ({Partitions} partitions)", s.Name, s.Partitions);
+        return missing.Select(s => s.Name).ToList();
+    }
+}

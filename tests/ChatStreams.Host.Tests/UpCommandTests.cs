@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Confluent.Kafka;
+
+namespace ChatStreams.Host.Tests;
+
+/// <summary>`chatstreams up` as a user runs it: a separate process, then plain clients from outside.</summary>
+public sealed partial class UpCommandTests
+{
+    [GeneratedRegex(@"^ChatStreams is up: (?<front>\S+) \(kafka (?<kafka>\S+), registry (?<registry>\S+)\)$")]
+    private static partial Regex UpLine();
+
+    [Fact]
+    public async Task Up_serves_kafka_and_the_registry_to_outside_clients_and_stops_on_sigterm()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "chatstreams-up-" + Guid.NewGuid().ToString("N"));
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "chatstreams.dll"), "up", "--data-dir", data, "--port", "0", "--kafka-port", "0", "--registry-port", "0" })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var lines = new List<string>();
+        var upLine = new TaskCompletionSource<Match>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (lines) lines.Add(e.Data);
+            if (UpLine().Match(e.Data) is { Success: true } m) upLine.TrySetResult(m);
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add("stderr: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var match = await upLine.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            var kafka = match.Groups["kafka"].Value;
+
+            // A plain producer and consumer from outside exchange records through the embedded broker.
+            using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka, EnableIdempotence = true }).Build())
+                await producer.ProduceAsync("chat.commands", new Message<string, string> { Key = "conv-1", Value = "hello" });
+            using (var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = kafka, GroupId = "outside", AutoOffsetReset = AutoOffsetReset.Earliest }).Build())
+            {
+                consumer.Subscribe("chat.commands");
+                var record = consumer.Consume(TimeSpan.FromSeconds(30));
+                Assert.NotNull(record);
+                Assert.Equal("hello", record.Message.Value);
+                consumer.Close();
+            }
+
+            // The registry lists the subjects of schemas/.
+            using var http = new HttpClient();
+            var subjects = await http.GetFromJsonAsync<string[]>(match.Groups["registry"].Value + "/subjects");
+            var expected = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "schemas"), "*.avsc").Length;
+            Assert.True(expected >= 7, $"expected the schemas folder beside the binary, found {expected} files");
+            Assert.Equal(expected, subjects!.Length);
+
+            var status = await http.GetFromJsonAsync<JsonElement>(match.Groups["front"].Value + "/status");
+            Assert.Contains(status.GetProperty("topics").EnumerateArray(), t => t.GetProperty("name").GetString() == "chat.events");
+
+            // Ctrl+C / SIGTERM stops everything cleanly.
+            Assert.Equal(0, Kill(process.Id, 15));
+            Assert.True(process.WaitForExit(30_000), "up did not stop within 30 s of SIGTERM");
+            Assert.Equal(0, process.ExitCode);
+        }
+        catch
+        {
+            lock (lines) Console.WriteLine(string.Join('\n', lines));
+            throw;
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+}
