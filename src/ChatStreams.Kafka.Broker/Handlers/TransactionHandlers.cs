@@ -1,0 +1,129 @@
+using ChatStreams.Kafka.Broker.Protocol;
+using ChatStreams.Kafka.Broker.Server;
+using ChatStreams.Kafka.Broker.Transactions;
+
+namespace ChatStreams.Kafka.Broker.Handlers;
+
+/// <summary>InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn and EndTxn over the <see cref="TransactionCoordinator"/>.</summary>
+public static class TransactionHandlers
+{
+    public static IEnumerable<IRequestHandler> Create(TransactionCoordinator coordinator) =>
+    [
+        new InitProducerIdHandler(coordinator),
+        new AddPartitionsToTxnHandler(coordinator),
+        new AddOffsetsToTxnHandler(coordinator),
+        new EndTxnHandler(coordinator),
+    ];
+}
+
+/// <summary>InitProducerId v0–v4 (flexible from v2; v3+ carries the current id/epoch for KIP-360 bumps).</summary>
+public sealed class InitProducerIdHandler(TransactionCoordinator coordinator) : IRequestHandler, IRequestErrorWriter
+{
+    public ApiKey Key => ApiKey.InitProducerId;
+
+    public ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
+    {
+        var r = context.Body;
+        var flex = context.Flexible;
+        var transactionalId = r.NullableString(flex);
+        var timeoutMs = r.Int32();
+        long producerId = -1;
+        short epoch = -1;
+        if (context.Version >= 3)
+        {
+            producerId = r.Int64();
+            epoch = r.Int16();
+        }
+        r.TaggedFields(flex);
+        var (error, id, newEpoch) = coordinator.InitProducerId(transactionalId, timeoutMs, producerId, epoch);
+        // PRODUCER_FENCED exists from v4; older clients understand INVALID_PRODUCER_EPOCH.
+        if (error == ErrorCode.ProducerFenced && context.Version < 4) error = ErrorCode.InvalidProducerEpoch;
+        Write(w, flex, error, id, newEpoch);
+        return ValueTask.CompletedTask;
+    }
+
+    public void WriteError(RequestContext context, KafkaWriter response, ErrorCode error) => Write(response, context.Flexible, error, -1, -1);
+
+    private static void Write(KafkaWriter w, bool flex, ErrorCode error, long producerId, short epoch)
+    {
+        w.Int32(0);
+        w.Int16((short)error);
+        w.Int64(producerId);
+        w.Int16(epoch);
+        w.TaggedFields(flex);
+    }
+}
+
+/// <summary>AddPartitionsToTxn v0–v1.</summary>
+public sealed class AddPartitionsToTxnHandler(TransactionCoordinator coordinator) : IRequestHandler
+{
+    public ApiKey Key => ApiKey.AddPartitionsToTxn;
+
+    public ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
+    {
+        var r = context.Body;
+        var transactionalId = r.String(false);
+        var producerId = r.Int64();
+        var epoch = r.Int16();
+        var topics = r.Array(false, x => (Name: x.String(false), Partitions: x.Array(false, y => y.Int32())));
+        var requested = topics.SelectMany(t => t.Partitions.Select(p => (t.Name, p))).ToList();
+        var results = coordinator.AddPartitions(transactionalId, producerId, epoch, requested);
+
+        w.Int32(0);
+        w.ArrayLength(topics.Count, false);
+        foreach (var (name, partitions) in topics)
+        {
+            w.String(name, false);
+            w.ArrayLength(partitions.Count, false);
+            foreach (var p in partitions)
+            {
+                w.Int32(p);
+                w.Int16((short)results[(name, p)]);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>AddOffsetsToTxn v0–v1: the group's offsets partition joins the transaction.</summary>
+public sealed class AddOffsetsToTxnHandler(TransactionCoordinator coordinator) : IRequestHandler, IRequestErrorWriter
+{
+    public ApiKey Key => ApiKey.AddOffsetsToTxn;
+
+    public ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
+    {
+        var r = context.Body;
+        var error = coordinator.AddOffsets(r.String(false), r.Int64(), r.Int16(), r.String(false));
+        WriteError(context, w, error);
+        return ValueTask.CompletedTask;
+    }
+
+    public void WriteError(RequestContext context, KafkaWriter response, ErrorCode error)
+    {
+        response.Int32(0);
+        response.Int16((short)error);
+    }
+}
+
+/// <summary>EndTxn v0–v1: commit or abort; answers once every marker is on disk.</summary>
+public sealed class EndTxnHandler(TransactionCoordinator coordinator) : IRequestHandler, IRequestErrorWriter
+{
+    public ApiKey Key => ApiKey.EndTxn;
+
+    public async ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
+    {
+        var r = context.Body;
+        var transactionalId = r.String(false);
+        var producerId = r.Int64();
+        var epoch = r.Int16();
+        var commit = r.Bool();
+        var error = await coordinator.EndTransactionAsync(transactionalId, producerId, epoch, commit, cancellationToken);
+        WriteError(context, w, error);
+    }
+
+    public void WriteError(RequestContext context, KafkaWriter response, ErrorCode error)
+    {
+        response.Int32(0);
+        response.Int16((short)error);
+    }
+}

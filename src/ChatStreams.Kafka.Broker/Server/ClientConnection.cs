@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using ChatStreams.Kafka.Broker.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Kafka.Broker.Server;
+
+/// <summary>
+/// One client TCP connection. Requests are processed one at a time in arrival order (as Kafka does), but a
+/// handler may defer its response (waiting for durability) so the next request is read meanwhile; responses
+/// always leave in request order.
+/// </summary>
+internal sealed class ClientConnection(Socket socket, RequestRouter router, BrokerOptions options, ILogger logger, string id)
+{
+    private readonly NetworkStream _stream = new(socket, ownsSocket: true);
+    private readonly Channel<Task<ReadOnlyMemory<byte>?>> _responses =
+        Channel.CreateBounded<Task<ReadOnlyMemory<byte>?>>(new BoundedChannelOptions(128) { SingleReader = true, SingleWriter = true });
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var writer = Task.Run(() => WriteResponsesAsync(cts.Token), CancellationToken.None);
+        try
+        {
+            await ReadRequestsAsync(cts.Token);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away or the broker stops: nothing to answer.
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "connection {Connection} closed after an unexpected error", id);
+        }
+        finally
+        {
+            _responses.Writer.TryComplete();
+            try { await writer.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); } catch { /* closing anyway */ }
+            cts.Cancel();
+            await _stream.DisposeAsync();
+            router.ConnectionClosed(id);
+        }
+    }
+
+    private async Task ReadRequestsAsync(CancellationToken ct)
+    {
+        var sizeBuffer = new byte[4];
+        while (!ct.IsCancellationRequested)
+        {
+            if (!await ReadExactlyOrEndAsync(sizeBuffer, ct)) return;
+            var size = BinaryPrimitives.ReadInt32BigEndian(sizeBuffer);
+            if (size < 8 || size > options.MaxRequestBytes)
+            {
+                // We cannot even find the correlation id reliably: Kafka closes the connection here too.
+                logger.LogWarning("connection {Connection} sent a request of {Size} bytes (limit {Limit}); closing it",
+                    id, size, options.MaxRequestBytes);
+                return;
+            }
+            var body = new byte[size];
+            if (!await ReadExactlyOrEndAsync(body, ct)) return;
+            var response = await router.DispatchAsync(body, socket.RemoteEndPoint, id, ct);
+            if (response is not null) await _responses.Writer.WriteAsync(response, ct);
+        }
+    }
+
+    private async Task<bool> ReadExactlyOrEndAsync(byte[] buffer, CancellationToken ct)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await _stream.ReadAsync(buffer.AsMemory(read), ct);
+            if (n == 0) return false;
+            read += n;
+        }
+        return true;
+    }
+
+    private async Task WriteResponsesAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var pending in _responses.Reader.ReadAllAsync(ct))
+            {
+                var frame = await pending;
+                if (frame is { } bytes) await _stream.WriteAsync(bytes, ct);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "connection {Connection}: sending a response failed", id);
+        }
+        finally
+        {
+            try { socket.Shutdown(SocketShutdown.Both); } catch { /* already closed */ }
+        }
+    }
+}

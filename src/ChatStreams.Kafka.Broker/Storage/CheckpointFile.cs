@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace ChatStreams.Kafka.Broker.Storage;
+
+/// <summary>
+/// A small file holding one offset ("0" version line, then the value), replaced atomically: written to a
+/// temporary file, fsynced, renamed over the old one, then the directory fsynced, so a crash leaves either
+/// the old or the new value, never a torn one.
+/// </summary>
+internal static class CheckpointFile
+{
+    private const string Version = "0";
+    private const string TemporarySuffix = ".tmp";
+
+    public static long? Read(string directory, string name)
+    {
+        var path = Path.Combine(directory, name);
+        if (!File.Exists(path)) return null;
+        var lines = File.ReadAllLines(path);
+        if (lines.Length < 2 || lines[0].Trim() != Version) return null;
+        return long.TryParse(lines[1].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) ? value : null;
+    }
+
+    public static void Write(string directory, string name, long value)
+    {
+        var path = Path.Combine(directory, name);
+        var temporary = path + TemporarySuffix;
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            var text = System.Text.Encoding.ASCII.GetBytes($"{Version}\n{value.ToString(CultureInfo.InvariantCulture)}\n");
+            stream.Write(text);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+        DirectorySync.Flush(directory);
+    }
+
+    public static bool IsTemporary(string fileName) => fileName.EndsWith(TemporarySuffix, StringComparison.Ordinal);
+}

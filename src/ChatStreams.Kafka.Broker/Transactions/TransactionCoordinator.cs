@@ -1,0 +1,310 @@
+using System.Text.Json;
+using ChatStreams.Kafka.Broker.Cluster;
+using ChatStreams.Kafka.Broker.Groups;
+using ChatStreams.Kafka.Broker.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Kafka.Broker.Transactions;
+
+/// <summary>
+/// The transaction coordinator: producer ids and epochs (fencing), the partitions and groups of each open
+/// transaction, two-phase completion (decision persisted, then markers written to every partition, then
+/// pending offsets released) and timeouts. State is a small JSON file rewritten atomically on every change;
+/// a decision found in "Prepare*" state after a crash is completed again at start (markers are idempotent
+/// for the read path because a second marker for a closed transaction changes nothing).
+/// </summary>
+public sealed class TransactionCoordinator : IDisposable
+{
+    private const string StateFile = "transactions.json";
+    private readonly TopicCatalog _catalog;
+    private readonly GroupCoordinator _groups;
+    private readonly BrokerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly object _lock = new();
+    private readonly object _persistLock = new();
+    private Dictionary<string, TransactionState> _states = new(StringComparer.Ordinal);
+    private long _nextProducerId = 1000;
+
+    public TransactionCoordinator(TopicCatalog catalog, GroupCoordinator groups, BrokerOptions options, TimeProvider time, ILogger<TransactionCoordinator> logger)
+    {
+        _catalog = catalog;
+        _groups = groups;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        groups.TransactionValidator = ValidateOffsetCommit;
+    }
+
+    private sealed record StoredState(long NextProducerId, List<TransactionState> Transactions);
+
+    private string StatePath => Path.Combine(_catalog.DataDirectory, StateFile);
+
+    public void Load()
+    {
+        if (File.Exists(StatePath))
+        {
+            var stored = JsonSerializer.Deserialize<StoredState>(File.ReadAllBytes(StatePath))!;
+            _nextProducerId = stored.NextProducerId;
+            _states = stored.Transactions.ToDictionary(t => t.TransactionalId, StringComparer.Ordinal);
+        }
+        // The highest producer id in any log must never be handed out again (idempotent producers are not in the file).
+        foreach (var t in _catalog.Topics)
+        foreach (var p in t.Partitions)
+            _nextProducerId = Math.Max(_nextProducerId, p.MaxProducerId + 1);
+
+        var byProducer = _states.Values.ToDictionary(s => s.ProducerId);
+        foreach (var state in _states.Values.Where(s => s.IsCompleting).ToList())
+        {
+            _logger.LogInformation("completing transaction {Id} ({Status}) interrupted by the last stop", state.TransactionalId, state.Status);
+            WriteMarkers(state, state.Status == TransactionStatus.PrepareCommit);
+            Complete(state, state.Status == TransactionStatus.PrepareCommit);
+        }
+        // Open transactions in a log whose producer the coordinator does not know can never complete: abort them.
+        foreach (var t in _catalog.Topics)
+        foreach (var p in t.Partitions)
+        foreach (var pid in p.OpenTransactionProducers)
+            if (!byProducer.TryGetValue(pid, out var s) || s.Status != TransactionStatus.Ongoing)
+            {
+                _logger.LogWarning("aborting orphaned transaction of producer {ProducerId} in {Partition}", pid, p);
+                p.WriteMarker(pid, p.ProducerEpochOf(pid) ?? 0, commit: false, coordinatorEpoch: 0);
+                _groups.CompleteTransaction(pid, commit: false);
+            }
+        Persist();
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public (ErrorCode Error, long ProducerId, short Epoch) InitProducerId(string? transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
+    {
+        lock (_lock)
+        {
+            if (transactionalId is null) return (ErrorCode.None, _nextProducerId++, 0);
+            if (transactionalId.Length == 0) return (ErrorCode.InvalidRequest, -1, -1);
+            if (timeoutMs <= 0 || timeoutMs > _options.TransactionMaxTimeoutMs)
+                return (ErrorCode.InvalidTransactionTimeout, -1, -1);
+
+            if (!_states.TryGetValue(transactionalId, out var state))
+            {
+                state = new TransactionState
+                {
+                    TransactionalId = transactionalId, ProducerId = _nextProducerId++, ProducerEpoch = 0,
+                    TimeoutMs = timeoutMs, Status = TransactionStatus.Empty,
+                };
+                _states[transactionalId] = state;
+                Persist();
+                _logger.LogInformation("transactional id {Id} gets producer {ProducerId}", transactionalId, state.ProducerId);
+                return (ErrorCode.None, state.ProducerId, 0);
+            }
+            if (state.IsCompleting) return (ErrorCode.ConcurrentTransactions, -1, -1);
+            // KIP-360: a producer that names its current id/epoch may only bump from exactly there.
+            if (expectedProducerId >= 0 && (expectedProducerId != state.ProducerId || expectedEpoch != state.ProducerEpoch))
+                return (ErrorCode.ProducerFenced, -1, -1);
+
+            if (state.Status == TransactionStatus.Ongoing)
+            {
+                // A new instance with the same transactional id: abort what the old one left open, then fence it.
+                BumpEpoch(state);
+                _logger.LogInformation("aborting open transaction of {Id}: a new producer instance took over", transactionalId);
+                WriteMarkers(state, commit: false);
+                Complete(state, commit: false);
+            }
+            else
+            {
+                BumpEpoch(state);
+            }
+            state.TimeoutMs = timeoutMs;
+            state.Status = TransactionStatus.Empty;
+            Persist();
+            return (ErrorCode.None, state.ProducerId, state.ProducerEpoch);
+        }
+    }
+
+    private void BumpEpoch(TransactionState state)
+    {
+        if (state.ProducerEpoch >= short.MaxValue - 1)
+        {
+            state.ProducerId = _nextProducerId++;
+            state.ProducerEpoch = 0;
+        }
+        else state.ProducerEpoch++;
+    }
+
+    private ErrorCode Validate(string transactionalId, long producerId, short epoch, out TransactionState state)
+    {
+        if (!_states.TryGetValue(transactionalId, out state!)) return ErrorCode.InvalidProducerIdMapping;
+        if (state.ProducerId != producerId) return ErrorCode.InvalidProducerIdMapping;
+        if (epoch != state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
+        if (state.IsCompleting) return ErrorCode.ConcurrentTransactions;
+        return ErrorCode.None;
+    }
+
+    private void Begin(TransactionState state)
+    {
+        if (state.Status == TransactionStatus.Ongoing) return;
+        state.Status = TransactionStatus.Ongoing;
+        state.StartedAtMs = NowMs;
+        state.Partitions.Clear();
+        state.Groups.Clear();
+    }
+
+    /// <summary>AddPartitionsToTxn: per partition error; all-or-nothing like Kafka (others get OPERATION_NOT_ATTEMPTED).</summary>
+    public Dictionary<(string Topic, int Partition), ErrorCode> AddPartitions(string transactionalId, long producerId, short epoch,
+        IReadOnlyList<(string Topic, int Partition)> partitions)
+    {
+        lock (_lock)
+        {
+            var error = Validate(transactionalId, producerId, epoch, out var state);
+            if (error == ErrorCode.None && partitions.Any(tp => _catalog.Find(tp.Topic)?.Partition(tp.Partition) is null))
+            {
+                return partitions.ToDictionary(tp => tp,
+                    tp => _catalog.Find(tp.Topic)?.Partition(tp.Partition) is null ? ErrorCode.UnknownTopicOrPartition : (ErrorCode)55);
+            }
+            if (error != ErrorCode.None) return partitions.ToDictionary(tp => tp, _ => error);
+            Begin(state);
+            var changed = false;
+            foreach (var (topic, partition) in partitions) changed |= state.Partitions.Add(TransactionState.Key(topic, partition));
+            if (changed) Persist();
+            return partitions.ToDictionary(tp => tp, _ => ErrorCode.None);
+        }
+    }
+
+    public ErrorCode AddOffsets(string transactionalId, long producerId, short epoch, string groupId)
+    {
+        lock (_lock)
+        {
+            var error = Validate(transactionalId, producerId, epoch, out var state);
+            if (error != ErrorCode.None) return error;
+            if (string.IsNullOrEmpty(groupId)) return ErrorCode.InvalidGroupId;
+            Partition offsets;
+            try
+            {
+                offsets = _groups.OffsetsPartitionFor(groupId);
+            }
+            catch (InvalidOperationException e)
+            {
+                _logger.LogError(e, "the offsets topic for group {Group} is not available", groupId);
+                return ErrorCode.CoordinatorNotAvailable;
+            }
+            Begin(state);
+            var changed = state.Groups.Add(groupId) | state.Partitions.Add(TransactionState.Key(offsets.Topic.Name, offsets.Index));
+            if (changed) Persist();
+            return ErrorCode.None;
+        }
+    }
+
+    /// <summary>Produce-side check of a transactional batch: current epoch and the partition added to the open transaction.</summary>
+    public ErrorCode CheckProduce(string transactionalId, long producerId, short epoch, Partition partition)
+    {
+        lock (_lock)
+        {
+            if (!_states.TryGetValue(transactionalId, out var state) || state.ProducerId != producerId)
+                return ErrorCode.InvalidProducerIdMapping;
+            if (epoch < state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
+            if (epoch > state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
+            if (state.Status != TransactionStatus.Ongoing ||
+                !state.Partitions.Contains(TransactionState.Key(partition.Topic.Name, partition.Index)))
+                return ErrorCode.InvalidTxnState;
+            return ErrorCode.None;
+        }
+    }
+
+    private ErrorCode ValidateOffsetCommit(string transactionalId, long producerId, short epoch, string groupId)
+    {
+        lock (_lock)
+        {
+            var error = Validate(transactionalId, producerId, epoch, out var state);
+            if (error != ErrorCode.None) return error;
+            return state.Status == TransactionStatus.Ongoing && state.Groups.Contains(groupId) ? ErrorCode.None : ErrorCode.InvalidTxnState;
+        }
+    }
+
+    public async Task<ErrorCode> EndTransactionAsync(string transactionalId, long producerId, short epoch, bool commit, CancellationToken ct)
+    {
+        TransactionState state;
+        List<Partition> written;
+        lock (_lock)
+        {
+            if (!_states.TryGetValue(transactionalId, out state!) || state.ProducerId != producerId)
+                return ErrorCode.InvalidProducerIdMapping;
+            if (epoch != state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
+            switch (state.Status)
+            {
+                case TransactionStatus.PrepareCommit or TransactionStatus.PrepareAbort:
+                    return ErrorCode.ConcurrentTransactions;
+                case TransactionStatus.CompleteCommit:
+                    return commit ? ErrorCode.None : ErrorCode.InvalidTxnState; // a retry of the same outcome succeeds
+                case TransactionStatus.CompleteAbort:
+                    return commit ? ErrorCode.InvalidTxnState : ErrorCode.None;
+                case TransactionStatus.Empty:
+                    return ErrorCode.InvalidTxnState;
+            }
+            state.Status = commit ? TransactionStatus.PrepareCommit : TransactionStatus.PrepareAbort;
+            Persist(); // the decision is durable before any marker is written
+            written = WriteMarkers(state, commit);
+        }
+        foreach (var p in written) await p.Log.FlushAsync(p.HighWatermark - 1, ct);
+        lock (_lock)
+        {
+            Complete(state, commit);
+            Persist();
+        }
+        return ErrorCode.None;
+    }
+
+    private List<Partition> WriteMarkers(TransactionState state, bool commit)
+    {
+        var written = new List<Partition>();
+        foreach (var key in state.Partitions)
+        {
+            var (topic, index) = TransactionState.ParseKey(key);
+            var p = _catalog.Find(topic)?.Partition(index);
+            if (p is null) continue; // the topic was deleted meanwhile
+            p.WriteMarker(state.ProducerId, state.ProducerEpoch, commit, coordinatorEpoch: 0);
+            written.Add(p);
+        }
+        return written;
+    }
+
+    private void Complete(TransactionState state, bool commit)
+    {
+        _groups.CompleteTransaction(state.ProducerId, commit);
+        state.Status = commit ? TransactionStatus.CompleteCommit : TransactionStatus.CompleteAbort;
+        state.Partitions.Clear();
+        state.Groups.Clear();
+    }
+
+    /// <summary>Aborts transactions open longer than their timeout and bumps the epoch, fencing the slow producer.</summary>
+    public void AbortTimedOut()
+    {
+        lock (_lock)
+        {
+            var now = NowMs;
+            var changed = false;
+            foreach (var state in _states.Values)
+            {
+                if (state.Status != TransactionStatus.Ongoing || now - state.StartedAtMs <= state.TimeoutMs) continue;
+                _logger.LogWarning("transaction of {Id} (producer {ProducerId}) timed out after {Timeout} ms: aborting it",
+                    state.TransactionalId, state.ProducerId, state.TimeoutMs);
+                BumpEpoch(state);
+                WriteMarkers(state, commit: false);
+                Complete(state, commit: false);
+                changed = true;
+            }
+            if (changed) Persist();
+        }
+    }
+
+    private void Persist()
+    {
+        lock (_persistLock)
+        {
+            var stored = new StoredState(_nextProducerId, _states.Values.ToList());
+            AtomicFile.Write(StatePath, JsonSerializer.SerializeToUtf8Bytes(stored));
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}
