@@ -8,6 +8,7 @@ using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ChatStreams.Host;
@@ -85,6 +86,7 @@ public sealed class LocalSystem : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, HostedByProcessLifetime>();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         _front = builder.Build();
         _front.MapGet("/healthz", () => Results.Text("ok"));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ChatStreams.Host;
 using ChatStreams.Host.Commands;
 
 // chatstreams: one binary for every ChatStreams process. `up` runs the whole system on one machine;
@@ -8,4 +9,6 @@ var root = new RootCommand("ChatStreams: real-time chat on Kafka streams")
     UpCommand.Create(),
     BrokerCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+using var shutdown = new ShutdownSignal();
+// Our own signal handling replaces System.CommandLine's, which lets SIGTERM kill the process mid-shutdown.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, shutdown.Token);

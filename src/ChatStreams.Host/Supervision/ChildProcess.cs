@@ -16,10 +16,12 @@ public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider ti
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private Process? _current;
+    private int? _pid;
 
     public string Name => spec.Name;
     public int Restarts { get; private set; }
-    public int? ProcessId => _current is { HasExited: false } p ? p.Id : null;
+    /// <summary>The running child's pid, null while it is down (between a crash and its restart).</summary>
+    public int? ProcessId => _pid;
     public DateTimeOffset? StartedAt { get; private set; }
 
     /// <summary>Exit codes seen so far, newest last (for status pages and tests).</summary>
@@ -68,6 +70,7 @@ public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider ti
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) logger.LogWarning("[{Child}] {Line}", spec.Name, e.Data); };
         process.Start();
         _current = process;
+        _pid = process.Id;
         StartedAt = time.GetUtcNow();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -81,6 +84,11 @@ public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider ti
         {
             await StopAsync(process);
             throw;
+        }
+        finally
+        {
+            _pid = null;
+            _current = null;
         }
     }
 

@@ -76,9 +76,26 @@ public sealed class TopicCatalog : IDisposable
         return new Partition(topic, index, log, _time);
     }
 
+    /// <summary>
+    /// Kafka topic configs this broker accepts, stores and reports but that change nothing here: they concern
+    /// replication, tiered storage or tuning a single node does not have. Any other unknown name is refused,
+    /// as Kafka refuses it, so a typo never passes silently.
+    /// </summary>
+    public static readonly IReadOnlySet<string> AcceptedWithoutEffect = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "min.insync.replicas", "unclean.leader.election.enable", "compression.type", "message.downconversion.enable",
+        "preallocate", "file.delete.delay.ms", "follower.replication.throttled.replicas", "leader.replication.throttled.replicas",
+        "local.retention.ms", "local.retention.bytes", "remote.storage.enable", "max.compaction.lag.ms",
+        "min.cleanable.dirty.ratio", "segment.index.bytes", "segment.jitter.ms", "message.format.version",
+        "message.timestamp.difference.max.ms", "message.timestamp.after.max.ms", "message.timestamp.before.max.ms",
+    };
+
     /// <summary>Broker defaults overlaid with the topic's own configs; throws <see cref="ArgumentException"/> on bad values.</summary>
     public LogConfig EffectiveLogConfig(IReadOnlyDictionary<string, string?> topicConfigs)
     {
+        foreach (var name in topicConfigs.Keys)
+            if (!LogConfig.KnownConfigNames.Contains(name) && !AcceptedWithoutEffect.Contains(name))
+                throw new ArgumentException($"unknown topic config '{name}'; known: {string.Join(", ", LogConfig.KnownConfigNames.Order())}");
         var merged = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (k, v) in _options.DefaultTopicConfigs) merged[k] = v;
         foreach (var (k, v) in topicConfigs) merged[k] = v;

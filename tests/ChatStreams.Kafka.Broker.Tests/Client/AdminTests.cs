@@ -68,6 +68,12 @@ public sealed class AdminTests
             admin.CreateTopicsAsync([new TopicSpecification { Name = "ok", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["retention.ms"] = "soon" } }]));
         Assert.Equal(ErrorCode.InvalidConfig, badConfig.Results.Single().Error.Code);
         Assert.Contains("retention.ms", badConfig.Results.Single().Error.Reason);
+        var typo = await Assert.ThrowsAsync<CreateTopicsException>(() =>
+            admin.CreateTopicsAsync([new TopicSpecification { Name = "ok", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["retention.msec"] = "1000" } }]));
+        Assert.Equal(ErrorCode.InvalidConfig, typo.Results.Single().Error.Code);
+        Assert.Contains("retention.msec", typo.Results.Single().Error.Reason);
+        // Replication settings are accepted (a config written for a real cluster works here) and reported back.
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "ok", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["min.insync.replicas"] = "2" } }]);
     }
 
     [Fact]

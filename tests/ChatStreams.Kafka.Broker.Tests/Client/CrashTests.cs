@@ -120,4 +120,36 @@ public sealed class CrashTests
             }
         }
     }
+
+    [Fact]
+    public async Task A_group_of_three_worker_processes_loses_one_to_kill_9_and_the_others_finish_exactly_once()
+    {
+        await using var broker = await InProcessBroker.StartAsync(configure: o => o.HousekeepingIntervalMs = 200);
+        await broker.CreateTopicAsync("group-in", 12);
+        await broker.CreateTopicAsync("group-out", 12);
+        const int total = 12_000;
+        using (var p = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, EnableIdempotence = true }).Build())
+        {
+            for (var i = 0; i < total; i++) p.Produce("group-in", new Message<string, string> { Key = $"k{i % 120}", Value = $"r{i}" });
+            Assert.Equal(0, p.Flush(TimeSpan.FromSeconds(30)));
+        }
+        var workers = new[] { "a", "b", "c" }.Select(id => ChildProcessRunner.Start("ChatStreams.Kafka.Broker.EosWorker.dll",
+            broker.BootstrapServers, "group-in", "group-out", "three", "worker-" + id)).ToList();
+        try
+        {
+            foreach (var w in workers) await w.WaitForLineAsync(l => l == "ready", TimeSpan.FromSeconds(60));
+            await workers[1].WaitForLineAsync(l => l.StartsWith("copied", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            workers[1].Kill(); // its partitions move to the others once its session times out
+
+            var output = ReadCommitted(broker.BootstrapServers, "group-out", 12, total, TimeSpan.FromSeconds(120));
+            var counts = output.GroupBy(r => r.Message.Value).ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(total, counts.Count);
+            Assert.All(counts, c => Assert.Equal(1, c.Value));
+            Assert.False(workers[0].HasExited || workers[2].HasExited, "a surviving worker died");
+        }
+        finally
+        {
+            foreach (var w in workers) w.Dispose();
+        }
+    }
 }
