@@ -1,0 +1,55 @@
+using ChatStreams.Kafka;
+using ChatStreams.Streams.Runtime;
+
+namespace ChatStreams.Streams;
+
+public enum ProcessingGuarantee
+{
+    /// <summary>Transactions (EOS v2): outputs, changelog writes and consumed offsets commit atomically.</summary>
+    ExactlyOnceV2,
+
+    /// <summary>Offsets committed after outputs are acknowledged; a crash may reprocess (duplicates possible).</summary>
+    AtLeastOnce,
+}
+
+/// <summary>Settings of one streams application instance (configuration section "Streams").</summary>
+public sealed class StreamsConfig
+{
+    public const string Section = "Streams";
+
+    /// <summary>Consumer group id, transactional id prefix and prefix of internal topics.</summary>
+    public string ApplicationId { get; set; } = "";
+
+    public KafkaOptions Kafka { get; set; } = new();
+
+    public int NumStreamThreads { get; set; } = 1;
+
+    public ProcessingGuarantee ProcessingGuarantee { get; set; } = ProcessingGuarantee.ExactlyOnceV2;
+
+    /// <summary>How often tasks commit (Kafka Streams: 100 ms under EOS, 30 s otherwise).</summary>
+    public int CommitIntervalMs { get; set; } = 100;
+
+    /// <summary>Where persistent stores live: &lt;StateDirectory&gt;/&lt;application id&gt;/&lt;task id&gt;/.</summary>
+    public string StateDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "chatstreams-state");
+
+    public DeserializationErrorPolicy DeserializationErrors { get; set; } = DeserializationErrorPolicy.DeadLetter;
+
+    /// <summary>Dead-letter topic; default "&lt;application id&gt;-dlq".</summary>
+    public string? DeadLetterTopic { get; set; }
+
+    /// <summary>Partitions of internal topics created by the runtime when the sources give no better answer.</summary>
+    public short ReplicationFactor { get; set; } = -1;
+
+    public int MaxPollRecords { get; set; } = 1000;
+
+    public string ResolvedDeadLetterTopic => DeadLetterTopic ?? $"{ApplicationId}-dlq";
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ApplicationId)) problems.Add("Streams:ApplicationId is required (it names the consumer group and internal topics)");
+        if (NumStreamThreads < 1) problems.Add("Streams:NumStreamThreads must be at least 1");
+        if (CommitIntervalMs < 1) problems.Add("Streams:CommitIntervalMs must be at least 1");
+        return problems;
+    }
+}
