@@ -59,10 +59,12 @@ public sealed class ProduceHandler(TopicCatalog catalog, TransactionCoordinator 
                     for (var i = 0; i < list.Count; i++)
                     {
                         var pr = list[i];
-                        if (pr.Partition is null || !pr.Outcome.IsAppended) continue;
+                        if (pr.Partition is null || pr.Outcome.Error != ErrorCode.None) continue;
+                        // A duplicate's original may still await its fsync: the retry is acked only once it is durable too.
+                        var upTo = pr.Outcome.IsAppended ? pr.Outcome.LastOffset : pr.Outcome.BaseOffset;
                         try
                         {
-                            await pr.Partition.Log.FlushAsync(pr.Outcome.LastOffset, cancellationToken);
+                            await pr.Partition.Log.FlushAsync(upTo, cancellationToken);
                         }
                         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -57,19 +58,30 @@ internal sealed class ClientConnection(Socket socket, RequestRouter router, Brok
                     id, size, options.MaxRequestBytes);
                 return;
             }
-            var body = new byte[size];
-            if (!await ReadExactlyOrEndAsync(body, ct)) return;
-            var response = await router.DispatchAsync(body, socket.RemoteEndPoint, id, ct);
+            // Request buffers are rented: a produce-heavy client otherwise fills the large-object heap with
+            // one-off arrays. Handlers finish with the request bytes before DispatchAsync returns (appends copy
+            // into the log; deferred responses only write results), so the buffer goes back right after.
+            var body = ArrayPool<byte>.Shared.Rent(size);
+            Task<ReadOnlyMemory<byte>?>? response;
+            try
+            {
+                if (!await ReadExactlyOrEndAsync(body.AsMemory(0, size), ct)) return;
+                response = await router.DispatchAsync(body, size, socket.RemoteEndPoint, id, ct);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
             if (response is not null) await _responses.Writer.WriteAsync(response, ct);
         }
     }
 
-    private async Task<bool> ReadExactlyOrEndAsync(byte[] buffer, CancellationToken ct)
+    private async Task<bool> ReadExactlyOrEndAsync(Memory<byte> buffer, CancellationToken ct)
     {
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = await _stream.ReadAsync(buffer.AsMemory(read), ct);
+            var n = await _stream.ReadAsync(buffer[read..], ct);
             if (n == 0) return false;
             read += n;
         }

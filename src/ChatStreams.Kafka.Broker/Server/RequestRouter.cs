@@ -30,9 +30,9 @@ internal sealed class RequestRouter
 
     /// <returns>The pending response frame, or null when the request gets no response (acks=0).</returns>
     /// <exception cref="MalformedRequestException">the connection must be closed.</exception>
-    public async ValueTask<Task<ReadOnlyMemory<byte>?>?> DispatchAsync(byte[] frame, EndPoint? client, string connectionId, CancellationToken ct)
+    public async ValueTask<Task<ReadOnlyMemory<byte>?>?> DispatchAsync(byte[] frame, int length, EndPoint? client, string connectionId, CancellationToken ct)
     {
-        var reader = new KafkaReader(frame, 0, frame.Length);
+        var reader = new KafkaReader(frame, 0, length);
         var header = RequestHeader.Read(reader);
         var range = SupportedApis.Find(header.ApiKey);
         if (range is null || !_handlers.TryGetValue(header.ApiKey, out var handler))

@@ -243,7 +243,8 @@ public sealed class TransactionCoordinator : IDisposable
             Persist(); // the decision is durable before any marker is written
             written = WriteMarkers(state, commit);
         }
-        foreach (var p in written) await p.Log.FlushAsync(p.HighWatermark - 1, ct);
+        // Markers of all partitions become durable together: the fsyncs run in parallel, not one after another.
+        await Task.WhenAll(written.Select(p => p.Log.FlushAsync(p.HighWatermark - 1, ct).AsTask()));
         lock (_lock)
         {
             Complete(state, commit);

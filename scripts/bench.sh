@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the benchmarks in Release and runs every one of them; each writes its own section of docs/benchmarks.md.
+# Usage: scripts/bench.sh [extra options for the broker benchmark, e.g. --records 120000]
+# Run it on an otherwise idle machine: the broker and the clients share its cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet build src/ChatStreams.Bench -c Release -nologo -v q
+bench() { dotnet run -c Release --no-build --project src/ChatStreams.Bench -- "$@"; }
+
+# Embedded Kafka broker vs librdkafka's mock cluster (section "## Embedded Kafka broker").
+bench broker --output docs/benchmarks.md "$@"
