@@ -72,6 +72,62 @@ public sealed class ProduceConsumeTests
         Assert.All(all.GroupBy(r => r.Message.Key), g => Assert.Single(g.Select(r => r.Partition.Value).Distinct()));
     }
 
+    [Fact]
+    public async Task A_million_records_across_twelve_partitions_come_back_exactly_once()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await broker.CreateTopicAsync("million", 12);
+        const int count = 1_000_000;
+        var config = Producer(broker.BootstrapServers, CompressionType.Lz4);
+        config.QueueBufferingMaxMessages = 500_000;
+        using (var producer = new ProducerBuilder<Null, byte[]>(config).Build())
+        {
+            var failed = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var value = BitConverter.GetBytes(i);
+                while (true)
+                {
+                    try
+                    {
+                        producer.Produce(new TopicPartition("million", i % 12), new Message<Null, byte[]> { Value = value },
+                            r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
+                        break;
+                    }
+                    catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                    {
+                        producer.Poll(TimeSpan.FromMilliseconds(50));
+                    }
+                }
+            }
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(120)));
+            Assert.Equal(0, failed);
+        }
+
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers, GroupId = "million-reader", EnableAutoCommit = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, 12).Select(p => new TopicPartitionOffset("million", p, Offset.Beginning)));
+        var seen = new bool[count];
+        var nextOffset = new long[12];
+        var read = 0;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (read < count && DateTime.UtcNow < deadline)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (r?.Message is null) continue;
+            var i = BitConverter.ToInt32(r.Message.Value);
+            Assert.False(seen[i], $"record {i} delivered twice");
+            seen[i] = true;
+            Assert.Equal(i % 12, r.Partition.Value);
+            Assert.Equal(nextOffset[r.Partition.Value]++, r.Offset.Value); // dense, in order
+            read++;
+        }
+        Assert.Equal(count, read);
+    }
+
     [Theory]
     [InlineData(CompressionType.Gzip)]
     [InlineData(CompressionType.Snappy)]
