@@ -11,3 +11,6 @@ bench() { dotnet run -c Release --no-build --project src/ChatStreams.Bench -- "$
 
 # Embedded Kafka broker vs librdkafka's mock cluster (section "## Embedded Kafka broker").
 bench broker --output docs/benchmarks.md "$@"
+
+# Streams runtime (EOS) vs hand-written consume→produce loops, and restore speed (section "## Streams runtime").
+bench streams --output docs/benchmarks.md

@@ -7,6 +7,12 @@ results=.test-results
 rm -rf "$results" && mkdir -p "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Every test project must be in the solution, or the build below would skip it and its tests would not run.
+missing=0
+for project in $(find tests -name '*.Tests.csproj'); do
+  if ! grep -q "$(basename "$project")" ChatStreams.sln; then echo "not in ChatStreams.sln: $project"; missing=1; fi
+done
+if [ "$missing" -ne 0 ]; then echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
 if ! dotnet build ChatStreams.sln -c Release -warnaserror -nologo -v q; then
   echo "build failed"
   echo "0 passed, 1 failed, 0 skipped"

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using ChatStreams.Bench.BrokerBench;
+using ChatStreams.Bench.Streams;
 
 // chatstreams-bench: the project's benchmarks; each command writes its own section of docs/benchmarks.md.
 var root = new RootCommand("ChatStreams benchmarks")
 {
     BrokerBenchCommand.Create(),
+    StreamsBenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -37,7 +37,7 @@ public sealed class StreamsConfig
     /// <summary>Dead-letter topic; default "&lt;application id&gt;-dlq".</summary>
     public string? DeadLetterTopic { get; set; }
 
-    /// <summary>Partitions of internal topics created by the runtime when the sources give no better answer.</summary>
+    /// <summary>Replication factor of the internal topics the runtime creates (changelogs, repartition, dead letters); -1 = the cluster default.</summary>
     public short ReplicationFactor { get; set; } = -1;
 
     public int MaxPollRecords { get; set; } = 1000;

@@ -62,7 +62,11 @@ public sealed class Topology
 
     public Topology AddStateStore(IStoreBuilder builder, params string[] processorNames)
     {
+        if (string.IsNullOrWhiteSpace(builder.Name)) throw new ArgumentException("state store names must not be empty");
         if (_stores.ContainsKey(builder.Name)) throw new InvalidOperationException($"state store '{builder.Name}' is already added");
+        foreach (var p in processorNames)
+            if (!_nodes.TryGetValue(p, out var node) || node is not ProcessorDefinition)
+                throw new InvalidOperationException($"'{p}' is not a processor of this topology (state store '{builder.Name}' can only attach to processors)");
         _stores[builder.Name] = new StoreDefinition(builder);
         return ConnectProcessorAndStateStores(processorNames, builder.Name);
     }
@@ -78,7 +82,9 @@ public sealed class Topology
                 throw new InvalidOperationException($"'{p}' is not a processor of this topology");
             foreach (var s in storeNames)
             {
-                if (!_stores.TryGetValue(s, out var store)) throw new InvalidOperationException($"state store '{s}' is not added");
+                if (!_stores.TryGetValue(s, out var store))
+                    throw new InvalidOperationException($"state store '{s}' is not added: add it with AddStateStore before connecting it to '{p}'");
+                if (processor.StoreNames.Contains(s)) continue;
                 processor.StoreNames.Add(s);
                 store.ProcessorNames.Add(p);
             }
@@ -92,11 +98,21 @@ public sealed class Topology
         if (_nodes.ContainsKey(node.Name)) throw new InvalidOperationException($"a node named '{node.Name}' already exists");
         if (node is not SourceDefinition && parentNames.Length == 0)
             throw new InvalidOperationException($"'{node.Name}' needs at least one parent");
+        if (parentNames.Distinct(StringComparer.Ordinal).Count() != parentNames.Length)
+            throw new InvalidOperationException($"'{node.Name}' lists a parent twice");
+        // Validate every parent before linking any, so a failed Add leaves the topology unchanged.
         foreach (var parent in parentNames)
         {
             if (!_nodes.TryGetValue(parent, out var p)) throw new InvalidOperationException($"parent '{parent}' of '{node.Name}' does not exist (add parents first)");
             if (p is SinkDefinition) throw new InvalidOperationException($"sink '{parent}' cannot have children");
-            p.Children.Add(node.Name);
+            // Checked here, once, so records flow between typed node instances without casts per record.
+            if (p.OutputTypes != node.InputTypes)
+                throw new InvalidOperationException(
+                    $"'{node.Name}' takes records {node.InputTypes} but its parent '{parent}' forwards {p.OutputTypes}: make the types match exactly");
+        }
+        foreach (var parent in parentNames)
+        {
+            _nodes[parent].Children.Add(node.Name);
             node.Parents.Add(parent);
         }
         _nodes[node.Name] = node;

@@ -1,0 +1,64 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Streams.Runtime;
+
+/// <summary>
+/// Makes the cluster fit the topology before any thread starts: checks that source topics exist and are
+/// co-partitioned, creates missing changelog (compacted), repartition and dead-letter topics, and re-reads the
+/// metadata until the new topics are visible so the threads never subscribe to a topic that is not there yet.
+/// </summary>
+internal sealed class InternalTopicManager(IAdminClient admin, StreamsConfig config, ILogger logger)
+{
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task<TopicLayout> PrepareAsync(Topology topology, CancellationToken ct)
+    {
+        var existing = PartitionCounts();
+        var layout = TopicLayout.Plan(topology, config, existing);
+        var missing = layout.InternalTopics.Where(t => !existing.ContainsKey(t.Name)).ToList();
+        if (missing.Count == 0) return layout;
+
+        try
+        {
+            await admin.CreateTopicsAsync(missing.Select(t => new TopicSpecification
+            {
+                Name = t.Name,
+                NumPartitions = t.Partitions,
+                ReplicationFactor = config.ReplicationFactor,
+                Configs = t.Configs.ToDictionary(c => c.Key, c => c.Value),
+            }));
+        }
+        catch (CreateTopicsException e)
+        {
+            // Another instance of the application may be creating the same topics right now: that is success.
+            var failed = e.Results.Where(r => r.Error.Code is not (ErrorCode.NoError or ErrorCode.TopicAlreadyExists)).ToList();
+            if (failed.Count > 0)
+                throw new InvalidOperationException("could not create internal topics: " +
+                    string.Join("; ", failed.Select(r => $"{r.Topic}: {r.Error.Reason}")), e);
+        }
+        foreach (var t in missing)
+            logger.LogInformation("created internal topic {Topic} ({Partitions} partitions, {Purpose})", t.Name, t.Partitions, t.Purpose);
+
+        // Plan again on fresh metadata: verifies the partition counts of what now exists (maybe created by someone else).
+        var deadline = DateTime.UtcNow + MetadataTimeout;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            existing = PartitionCounts();
+            var stillMissing = missing.Where(t => !existing.ContainsKey(t.Name)).Select(t => t.Name).ToList();
+            if (stillMissing.Count == 0) return TopicLayout.Plan(topology, config, existing);
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"created topics {string.Join(", ", stillMissing)} but they did not appear in the metadata within {MetadataTimeout.TotalSeconds:0} s");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private Dictionary<string, int> PartitionCounts()
+    {
+        var metadata = admin.GetMetadata(MetadataTimeout);
+        return metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0)
+            .ToDictionary(t => t.Topic, t => t.Partitions.Count);
+    }
+}

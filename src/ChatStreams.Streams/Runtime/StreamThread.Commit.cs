@@ -1,0 +1,201 @@
+using ChatStreams.Streams.Serialization;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Streams.Runtime;
+
+/// <summary>Commits, recovery from failures, and shutdown of a stream thread.</summary>
+internal sealed partial class StreamThread
+{
+    /// <summary>
+    /// Failures in a row (without a commit that moved offsets), or failures on one input record, after which the
+    /// thread gives up.
+    /// </summary>
+    private const int MaxConsecutiveFailures = 5;
+    private static readonly TimeSpan AtLeastOnceFlushTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    private int _consecutiveFailures;
+    private readonly Dictionary<Processor.RecordMetadata, int> _failuresByRecord = new();
+    private bool _producerNeedsReplacement;
+
+    private void MaybeCommit()
+    {
+        var now = _clock.Elapsed;
+        var due = (now - _lastCommit).TotalMilliseconds >= _config.CommitIntervalMs || _tasks.Running.Any(t => t.CommitRequested);
+        if (!due) return;
+        if (_uncommittedWork || _producer.TransactionInFlight) Commit();
+        _lastCommit = now;
+    }
+
+    /// <summary>
+    /// Commits every running task. EOS: flush stores, add the input offsets to the open transaction with the
+    /// consumer's group metadata and commit it (outputs, changelog writes and offsets become visible together).
+    /// At least once: flush stores, wait for every output to be acknowledged, then commit the offsets.
+    /// </summary>
+    private void Commit()
+    {
+        var started = _clock.Elapsed;
+        var offsets = new Dictionary<TopicPartition, Offset>();
+        foreach (var task in _tasks.Running)
+        foreach (var (tp, offset) in task.PrepareCommit())
+            offsets[tp] = offset;
+
+        if (_collector.DeliveryError is { } failed) throw failed;
+        if (_producer.ExactlyOnce)
+        {
+            _producer.CommitTransaction(offsets, _consumer.ConsumerGroupMetadata);
+        }
+        else
+        {
+            _producer.Flush(AtLeastOnceFlushTimeout);
+            if (_collector.DeliveryError is { } lost) throw lost;
+            if (offsets.Count > 0) _consumer.Commit(offsets.Select(o => new TopicPartitionOffset(o.Key, o.Value)));
+        }
+        _tasks.AfterCommit();
+        _uncommittedWork = false;
+        if (offsets.Count > 0) _consecutiveFailures = 0;
+        _metrics.RecordCommit(Name, (_clock.Elapsed - started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// After a task or producer failure: abort the transaction (or replace a fenced/fatal producer), close every
+    /// task dirty (local state wiped), and — outside a rebalance callback — rejoin the group, so the tasks are
+    /// created again, restored from the changelogs and resume at the last committed offsets.
+    /// </summary>
+    private void Recover(Exception error, bool rejoin)
+    {
+        _consecutiveFailures++;
+        _metrics.RecordTaskFailure(Name, error.GetType().Name);
+        // A poison record fails every time it is reached, even when other tasks make progress in between.
+        var attempts = _consecutiveFailures;
+        if (error is StreamTaskException { Record: { } record })
+        {
+            if (_failuresByRecord.Count > 1000) _failuresByRecord.Clear();
+            attempts = Math.Max(attempts, _failuresByRecord[record] = _failuresByRecord.GetValueOrDefault(record) + 1);
+        }
+        if (attempts > MaxConsecutiveFailures)
+            throw new StreamThreadFailedException(
+                $"stream thread {Name} failed {attempts} times on the same problem; last error: {error.Message}", error);
+        _logger.LogError(error, "stream thread {Thread} failed ({Attempt}/{Max}): {Reason}. Aborting, closing tasks dirty and rebuilding them from the changelogs",
+            Name, attempts, MaxConsecutiveFailures, error.Message);
+
+        var replaceProducer = error is KafkaException k && StreamsProducer.IsFatal(k);
+        AbandonTasks(replaceProducer);
+        Backoff();
+        if (rejoin && !_shutdownRequested)
+        {
+            _assigned = [];
+            _paused = [];
+            _consumer.Unsubscribe();
+            _consumer.Subscribe(_sourceTopics);
+            SetState(StreamThreadState.PartitionsRevoked);
+        }
+    }
+
+    /// <summary>Throws away all uncommitted work: aborts the transaction and closes every task dirty.</summary>
+    private void AbandonTasks(bool replaceProducer)
+    {
+        if (!replaceProducer && !_producer.TryAbortTransaction()) replaceProducer = true;
+        _changelogReader.UnregisterAll();
+        _tasks.CloseAllDirty();
+        _collector.Reset();
+        _uncommittedWork = false;
+        if (replaceProducer) _producerNeedsReplacement = true;
+        ReplaceProducerIfNeeded();
+    }
+
+    /// <summary>Replaces a fenced or broken producer; if that fails too (broker away), the next loop tries again.</summary>
+    private void ReplaceProducerIfNeeded()
+    {
+        if (!_producerNeedsReplacement) return;
+        _logger.LogWarning("stream thread {Thread} replaces its producer {TransactionalId}", Name, TransactionalId);
+        try
+        {
+            _producer.Recreate();
+            _producerNeedsReplacement = false;
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogWarning("stream thread {Thread} could not create its producer yet: {Reason}", Name, e.Error.Reason);
+        }
+    }
+
+    private void Backoff()
+    {
+        var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, _consecutiveFailures - 1)));
+        var until = _clock.Elapsed + delay;
+        while (_clock.Elapsed < until && !_shutdownRequested) Thread.Sleep(50);
+    }
+
+    /// <summary>Errors the thread cannot recover from by rebuilding its tasks.</summary>
+    private bool IsFatal(Exception e)
+    {
+        e = Unwrap(e);
+        return e switch
+        {
+            StreamThreadFailedException => true,
+            // The operator chose to stop on unreadable input rather than dead-letter it.
+            StreamTaskException { InnerException: SerializationException } => _config.DeserializationErrors == DeserializationErrorPolicy.Fail,
+            // A fatal consumer error (e.g. fenced static member) cannot be fixed by rebuilding tasks; a fatal
+            // producer error can: the producer is replaced.
+            ConsumeException c => c.Error.IsFatal,
+            ObjectDisposedException => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>Exceptions from rebalance handlers reach the loop wrapped by Confluent.Kafka.</summary>
+    private static Exception Unwrap(Exception e) =>
+        e is ConsumeException { Error.Code: ErrorCode.Local_Application, InnerException: { } inner } ? Unwrap(inner) : e;
+
+    private void ShutdownClean()
+    {
+        PublishMetrics(force: true);
+        try
+        {
+            if (_tasks.Any || _producer.TransactionInFlight) Commit();
+            _tasks.CloseAllClean();
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "stream thread {Thread} could not commit at shutdown; closing its tasks dirty", Name);
+            TryAbandon();
+        }
+        CloseClients();
+    }
+
+    private void ShutdownDirty()
+    {
+        TryAbandon();
+        CloseClients();
+    }
+
+    private void TryAbandon()
+    {
+        if (_tasks is null) return;
+        try
+        {
+            if (_producer.ExactlyOnce) _producer.TryAbortTransaction();
+            _changelogReader.UnregisterAll();
+            _tasks.CloseAllDirty();
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "stream thread {Thread}: error while abandoning its tasks", Name);
+        }
+    }
+
+    private void CloseClients()
+    {
+        // Close leaves the group at once, so the partitions move to other instances without a session timeout.
+        try { _consumer?.Close(); }
+        catch (Exception e) { _logger.LogDebug(e, "ignoring an error while closing the consumer"); }
+        _consumer?.Dispose();
+        try { _changelogReader?.Dispose(); }
+        catch (Exception e) { _logger.LogDebug(e, "ignoring an error while closing the restore consumer"); }
+        _producer?.Dispose();
+    }
+}
+
+/// <summary>A stream thread stopped for good (the KafkaStreams instance goes to Error).</summary>
+public sealed class StreamThreadFailedException(string message, Exception? inner = null) : Exception(message, inner);

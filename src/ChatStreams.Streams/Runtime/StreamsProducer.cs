@@ -1,0 +1,144 @@
+using ChatStreams.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Streams.Runtime;
+
+/// <summary>
+/// The one producer of a stream thread. Under exactly-once v2 it is transactional: a transaction begins lazily
+/// before the first send after a commit, and a commit sends the consumed offsets into the transaction with the
+/// consumer's group metadata (KIP-447: the group generation fences zombies, so one producer per thread suffices
+/// whatever tasks the thread owns). Under at-least-once it is a plain idempotent producer.
+/// </summary>
+internal sealed class StreamsProducer : IDisposable
+{
+    private static readonly TimeSpan TransactionCallTimeout = TimeSpan.FromSeconds(60);
+    private readonly StreamsConfig _config;
+    private readonly string _clientName;
+    private readonly ILogger _logger;
+    private IProducer<byte[]?, byte[]?>? _producer;
+
+    public StreamsProducer(StreamsConfig config, string clientName, string? transactionalId, ILogger logger)
+    {
+        _config = config;
+        _clientName = clientName;
+        _logger = logger;
+        TransactionalId = config.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2
+            ? transactionalId ?? throw new ArgumentNullException(nameof(transactionalId), "exactly-once needs a transactional id")
+            : null;
+    }
+
+    public bool ExactlyOnce => TransactionalId is not null;
+    public string? TransactionalId { get; }
+    public bool TransactionInFlight { get; private set; }
+
+    private IProducer<byte[]?, byte[]?> Producer => _producer ?? throw new InvalidOperationException("the producer is not initialized");
+
+    /// <summary>Creates the producer; under EOS also InitTransactions, which aborts whatever a previous incarnation left open.</summary>
+    public void Initialize()
+    {
+        var producerConfig = ExactlyOnce
+            ? KafkaClientConfigs.TransactionalProducer(_config.Kafka, _clientName, TransactionalId!)
+            : KafkaClientConfigs.Producer(_config.Kafka, _clientName);
+        // Delivery reports are used for errors and offsets only: do not copy every key and value back into .NET.
+        producerConfig.DeliveryReportFields = "none";
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(producerConfig)
+            .SetLogHandler((_, m) => _logger.Log(LibrdkafkaLog.Level(m.Level), "producer {Facility}: {Message}", m.Facility, m.Message))
+            .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "producer error {Code}: {Reason}", e.Code, e.Reason))
+            .Build();
+        if (ExactlyOnce)
+        {
+            Producer.InitTransactions(TransactionCallTimeout);
+            _logger.LogInformation("transactional producer {TransactionalId} initialized", TransactionalId);
+        }
+        TransactionInFlight = false;
+    }
+
+    /// <summary>Sends one record, beginning a transaction first when none is open (EOS).</summary>
+    public void Send(string topic, int? partition, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> onDelivery)
+    {
+        if (ExactlyOnce && !TransactionInFlight)
+        {
+            Producer.BeginTransaction();
+            TransactionInFlight = true;
+        }
+        while (true)
+        {
+            try
+            {
+                if (partition is { } p) Producer.Produce(new TopicPartition(topic, p), message, onDelivery);
+                else Producer.Produce(topic, message, onDelivery);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // librdkafka's local queue is full: wait for deliveries to drain it (back pressure on processing).
+                Producer.Poll(TimeSpan.FromMilliseconds(100));
+            }
+        }
+    }
+
+    /// <summary>EOS: adds the offsets to the open transaction (beginning one if needed) and commits it.</summary>
+    public void CommitTransaction(IReadOnlyDictionary<TopicPartition, Offset> offsets, IConsumerGroupMetadata groupMetadata)
+    {
+        if (offsets.Count > 0)
+        {
+            if (!TransactionInFlight)
+            {
+                Producer.BeginTransaction();
+                TransactionInFlight = true;
+            }
+            Producer.SendOffsetsToTransaction(offsets.Select(o => new TopicPartitionOffset(o.Key, o.Value)), groupMetadata, TransactionCallTimeout);
+        }
+        if (!TransactionInFlight) return;
+        Producer.CommitTransaction(TransactionCallTimeout);
+        TransactionInFlight = false;
+    }
+
+    /// <summary>Aborts the open transaction; false when that failed too (the producer must then be replaced).</summary>
+    public bool TryAbortTransaction()
+    {
+        if (!ExactlyOnce || !TransactionInFlight) return true;
+        try
+        {
+            Producer.AbortTransaction(TransactionCallTimeout);
+            TransactionInFlight = false;
+            return true;
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogWarning("aborting the transaction failed ({Code}: {Reason}); the producer will be replaced", e.Error.Code, e.Error.Reason);
+            return false;
+        }
+    }
+
+    /// <summary>At-least-once: waits until every sent record is acknowledged.</summary>
+    public void Flush(TimeSpan timeout)
+    {
+        var left = Producer.Flush(timeout);
+        if (left > 0) throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"{left} records not acknowledged within {timeout.TotalSeconds:0} s"));
+    }
+
+    /// <summary>Throws the producer away and makes a new one (after fencing or a fatal error).</summary>
+    public void Recreate()
+    {
+        DisposeProducer();
+        Initialize();
+    }
+
+    /// <summary>Errors after which this producer cannot continue (fenced by a newer incarnation, or librdkafka's fatal state).</summary>
+    public static bool IsFatal(KafkaException e) =>
+        e.Error.IsFatal || e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed
+            or ErrorCode.Local_Fenced;
+
+    private void DisposeProducer()
+    {
+        if (_producer is null) return;
+        try { _producer.Dispose(); }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException) { _logger.LogDebug(e, "ignoring an error while disposing the producer"); }
+        _producer = null;
+        TransactionInFlight = false;
+    }
+
+    public void Dispose() => DisposeProducer();
+}
