@@ -24,9 +24,21 @@ public sealed class TopicProvisioner(IAdminClient admin, ILogger<TopicProvisione
 
         var missing = wanted.Where(s => !existing.ContainsKey(s.Name)).ToList();
         if (missing.Count == 0) return [];
+        await CreateAsync(admin, missing);
+        foreach (var s in missing) logger.LogInformation("created topic {Topic} ({Partitions} partitions)", s.Name, s.Partitions);
+        return missing.Select(s => s.Name).ToList();
+    }
+
+    /// <summary>
+    /// Creates topics; one that already exists counts as created (another process may be creating the same
+    /// topics right now). Any other refusal throws with every topic's reason.
+    /// </summary>
+    public static async Task CreateAsync(IAdminClient admin, IReadOnlyCollection<TopicSpec> specs)
+    {
+        if (specs.Count == 0) return;
         try
         {
-            await admin.CreateTopicsAsync(missing.Select(s => new TopicSpecification
+            await admin.CreateTopicsAsync(specs.Select(s => new TopicSpecification
             {
                 Name = s.Name,
                 NumPartitions = s.Partitions,
@@ -36,13 +48,10 @@ public sealed class TopicProvisioner(IAdminClient admin, ILogger<TopicProvisione
         }
         catch (CreateTopicsException e)
         {
-            // Another process may have created some of them meanwhile: only other errors are failures.
             var failed = e.Results.Where(r => r.Error.Code is not (Confluent.Kafka.ErrorCode.NoError or Confluent.Kafka.ErrorCode.TopicAlreadyExists)).ToList();
             if (failed.Count > 0)
                 throw new InvalidOperationException("could not create topics: " +
                     string.Join("; ", failed.Select(r => $"{r.Topic}: {r.Error.Reason}")), e);
         }
-        foreach (var s in missing) logger.LogInformation("created topic {Topic} ({Partitions} partitions)", s.Name, s.Partitions);
-        return missing.Select(s => s.Name).ToList();
     }
 }

@@ -1,5 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using ChatStreams.Contracts;
+using ChatStreams.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace ChatStreams.Streams.Runtime;
@@ -20,24 +22,8 @@ internal sealed class InternalTopicManager(IAdminClient admin, StreamsConfig con
         var missing = layout.InternalTopics.Where(t => !existing.ContainsKey(t.Name)).ToList();
         if (missing.Count == 0) return layout;
 
-        try
-        {
-            await admin.CreateTopicsAsync(missing.Select(t => new TopicSpecification
-            {
-                Name = t.Name,
-                NumPartitions = t.Partitions,
-                ReplicationFactor = config.ReplicationFactor,
-                Configs = t.Configs.ToDictionary(c => c.Key, c => c.Value),
-            }));
-        }
-        catch (CreateTopicsException e)
-        {
-            // Another instance of the application may be creating the same topics right now: that is success.
-            var failed = e.Results.Where(r => r.Error.Code is not (ErrorCode.NoError or ErrorCode.TopicAlreadyExists)).ToList();
-            if (failed.Count > 0)
-                throw new InvalidOperationException("could not create internal topics: " +
-                    string.Join("; ", failed.Select(r => $"{r.Topic}: {r.Error.Reason}")), e);
-        }
+        await TopicProvisioner.CreateAsync(admin,
+            missing.Select(t => new TopicSpec(t.Name, t.Partitions, config.ReplicationFactor, t.Configs.ToDictionary(c => c.Key, c => c.Value))).ToList());
         foreach (var t in missing)
             logger.LogInformation("created internal topic {Topic} ({Partitions} partitions, {Purpose})", t.Name, t.Partitions, t.Purpose);
 
