@@ -10,7 +10,7 @@ internal sealed partial class StreamThread
     private IConsumer<byte[]?, byte[]?> BuildConsumer()
     {
         var config = KafkaClientConfigs.Consumer(_config.Kafka, $"{Name}-consumer", _config.ApplicationId);
-        // Range keeps partition i of every co-partitioned topic on the same member (see docs/streams-runtime-running.md).
+        // Range keeps partition i of every co-partitioned topic on the same member (see docs/streams-runtime.md, "Threads, tasks and the consumer group").
         config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
         config.AutoOffsetReset = AutoOffsetReset.Earliest;
         config.EnableAutoCommit = false;
