@@ -10,7 +10,6 @@ namespace ChatStreams.Kafka.Broker.Storage;
 internal static class CheckpointFile
 {
     private const string Version = "0";
-    private const string TemporarySuffix = ".tmp";
 
     public static long? Read(string directory, string name)
     {
@@ -21,19 +20,9 @@ internal static class CheckpointFile
         return long.TryParse(lines[1].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) ? value : null;
     }
 
-    public static void Write(string directory, string name, long value)
-    {
-        var path = Path.Combine(directory, name);
-        var temporary = path + TemporarySuffix;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            var text = System.Text.Encoding.ASCII.GetBytes($"{Version}\n{value.ToString(CultureInfo.InvariantCulture)}\n");
-            stream.Write(text);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-        DirectorySync.Flush(directory);
-    }
+    public static void Write(string directory, string name, long value) =>
+        AtomicFile.Write(Path.Combine(directory, name),
+            System.Text.Encoding.ASCII.GetBytes($"{Version}\n{value.ToString(CultureInfo.InvariantCulture)}\n"));
 
-    public static bool IsTemporary(string fileName) => fileName.EndsWith(TemporarySuffix, StringComparison.Ordinal);
+    public static bool IsTemporary(string fileName) => fileName.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal);
 }

@@ -1,3 +1,4 @@
+using ChatStreams.Kafka.Broker.Storage;
 using System.Text.Json;
 using ChatStreams.Kafka.Broker.Cluster;
 using ChatStreams.Kafka.Broker.Groups;
