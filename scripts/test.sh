@@ -7,6 +7,7 @@ results=.test-results
 rm -rf "$results" && mkdir -p "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+bash scripts/install-test-deps.sh
 # Every test project must be in the solution, or the build below would skip it and its tests would not run.
 missing=0
 for project in $(find tests -name '*.Tests.csproj'); do

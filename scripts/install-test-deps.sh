@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests use, if missing: kcat (a second, non-.NET Kafka client).
+# Needs root for apt-get; otherwise it says what to install and carries on (the tests that need it then fail clearly).
+set -uo pipefail
+need=()
+command -v kcat >/dev/null || need+=(kcat)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+else
+  echo "warning: missing test tools: ${need[*]} (install with: sudo apt-get install -y ${need[*]})" >&2
+fi
