@@ -146,11 +146,6 @@ public sealed class Partition
         lock (_appendLock) return _producers.EpochOf(producerId);
     }
 
-    public bool HasOpenTransaction(long producerId)
-    {
-        lock (_appendLock) return _transactions.IsOpen(producerId);
-    }
-
     public List<PartitionTransactions.AbortedTransaction> AbortedTransactions(long fromOffset, long toOffset)
     {
         lock (_appendLock) return _transactions.AbortedBetween(fromOffset, toOffset);

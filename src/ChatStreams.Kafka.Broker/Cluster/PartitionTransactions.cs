@@ -11,12 +11,9 @@ public sealed class PartitionTransactions
 
     public readonly record struct AbortedTransaction(long ProducerId, long FirstOffset, long LastOffset);
 
-    public bool HasOpen => _openFirstOffset.Count > 0;
     public IReadOnlyCollection<long> OpenProducers => _openFirstOffset.Keys;
 
     public void OnTransactionalAppend(long producerId, long baseOffset) => _openFirstOffset.TryAdd(producerId, baseOffset);
-
-    public bool IsOpen(long producerId) => _openFirstOffset.ContainsKey(producerId);
 
     /// <summary>Applies a COMMIT or ABORT marker written at <paramref name="markerOffset"/>.</summary>
     public void OnMarker(long producerId, bool commit, long markerOffset)

@@ -94,18 +94,6 @@ public sealed class KafkaWriter
         if (flexible) UVarint(0);
     }
 
-    public void Raw(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Grow(bytes.Length));
-
-    /// <summary>Reserves <paramref name="count"/> bytes to fill in later (e.g. a length written after its content).</summary>
-    public int Reserve(int count)
-    {
-        var at = Length;
-        Grow(count);
-        return at;
-    }
-
-    public void PatchInt32(int at, int value) => BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(at, 4), value);
-
     /// <summary>The finished frame: size prefix + body.</summary>
     public ReadOnlyMemory<byte> ToFrame()
     {

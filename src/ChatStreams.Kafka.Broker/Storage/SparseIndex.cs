@@ -168,7 +168,6 @@ internal sealed class OffsetIndex(string path, long baseOffset) : SparseIndex<Of
 
     public void Append(long offset, long position) => Append(new OffsetPosition((int)(offset - BaseOffset), (int)position));
 
-    /// <summary>Position of the last indexed batch whose base offset is at or below <paramref name="offset"/>; 0 when none.</summary>
     /// <summary>True when an entry has exactly this offset.</summary>
     public bool Contains(long offset)
     {
@@ -177,6 +176,7 @@ internal sealed class OffsetIndex(string path, long baseOffset) : SparseIndex<Of
         return index >= 0 && At(index).RelativeOffset == relative;
     }
 
+    /// <summary>Position of the last indexed batch whose base offset is at or below <paramref name="offset"/>; 0 when none.</summary>
     public (long Offset, long Position) Lookup(long offset)
     {
         long relative = offset - BaseOffset;

@@ -201,8 +201,7 @@ public sealed class TransactionCoordinator : IDisposable
         {
             if (!_states.TryGetValue(transactionalId, out var state) || state.ProducerId != producerId)
                 return ErrorCode.InvalidProducerIdMapping;
-            if (epoch < state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
-            if (epoch > state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
+            if (epoch != state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
             if (state.Status != TransactionStatus.Ongoing ||
                 !state.Partitions.Contains(TransactionState.Key(partition.Topic.Name, partition.Index)))
                 return ErrorCode.InvalidTxnState;
