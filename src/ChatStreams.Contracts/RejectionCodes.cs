@@ -26,4 +26,7 @@ public static class RejectionCodes
 
     /// <summary>AddMember named a user who is already a member.</summary>
     public const string AlreadyMember = "already_member";
+
+    /// <summary>The group already has the most members allowed (Topologies:Conversation:MaxGroupMembers, default 1,000).</summary>
+    public const string GroupFull = "group_full";
 }

@@ -77,8 +77,17 @@ public sealed class LocalSystem : IAsyncDisposable
         }
 
         _supervisor = new ProcessSupervisor(loggers, TimeProvider.System);
-        // Components (edges, gateway, topologies, sinks) are added here as they land; each gets the
-        // embedded endpoints through the standard configuration keys.
+        // Components run as child processes of this binary, as a cluster deploys them; each gets the embedded
+        // endpoints through the standard configuration keys. Edges, gateway and sinks are added as they land.
+        var endpoints = new Dictionary<string, string>
+        {
+            ["Kafka__BootstrapServers"] = _broker.BootstrapServers,
+            ["SchemaRegistry__Url"] = _registry.Url,
+        };
+        _supervisor.Start(new ChildSpec("topologies", ["topology", "all"], new Dictionary<string, string>(endpoints)
+        {
+            ["Streams__StateDirectory"] = Path.Combine(settings.DataDirectory, "streams"),
+        }));
         StartFront(settings.FrontPort);
     }
 

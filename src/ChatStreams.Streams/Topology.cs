@@ -23,6 +23,22 @@ public sealed class Topology
     /// <summary>Repartition topics the runtime creates (named "&lt;application id&gt;-&lt;name&gt;").</summary>
     internal IReadOnlyDictionary<string, InternalTopicDefinition> InternalTopics => _internalTopics;
 
+    /// <summary>Spec of a topic a per-record sink may write before anyone created it (see <see cref="CreateTopicsOnDemand"/>).</summary>
+    internal Func<string, ChatStreams.Contracts.TopicSpec?>? OnDemandTopics { get; private set; }
+
+    /// <summary>
+    /// Lets per-record sinks write topics that do not exist yet (e.g. "delivery.&lt;edge id&gt;" of an edge that
+    /// just appeared): before the first write to an unknown topic the runtime asks <paramref name="specFor"/> and, when
+    /// it returns a spec, creates the topic and waits until it is visible. Each name is looked up once per instance.
+    /// A missing topic the function answers null for (or throws for) fails the task with an error naming the topic,
+    /// like any other task failure. The TopologyTestDriver ignores this: its topics always exist.
+    /// </summary>
+    public Topology CreateTopicsOnDemand(Func<string, ChatStreams.Contracts.TopicSpec?> specFor)
+    {
+        OnDemandTopics = specFor;
+        return this;
+    }
+
     public Topology AddSource<TKey, TValue>(string name, ISerde<TKey> keySerde, ISerde<TValue> valueSerde, params string[] topics)
     {
         if (topics.Length == 0) throw new ArgumentException($"source '{name}' needs at least one topic", nameof(topics));

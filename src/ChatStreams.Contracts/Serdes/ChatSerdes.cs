@@ -24,6 +24,12 @@ public sealed class ChatSerdes
         autoRegisterSchemas = options.AutoRegisterSchemas;
     }
 
+    /// <summary>The registry the serdes resolve schemas with.</summary>
+    public ISchemaRegistryClient Registry => registry;
+
+    /// <summary>Whether serializers register a schema the registry does not know (off by default: schemas are registered at deploy).</summary>
+    public bool AutoRegisterSchemas => autoRegisterSchemas;
+
     /// <summary>Key serializer: UTF-8 bytes of the id.</summary>
     public static ISerializer<string> KeySerializer => Serializers.Utf8;
 

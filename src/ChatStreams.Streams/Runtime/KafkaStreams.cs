@@ -74,12 +74,19 @@ public sealed class KafkaStreams : IAsyncDisposable
         try
         {
             _stateDirectory = new StateDirectory(_config.StateDirectory, _config.ApplicationId, _logger);
-            _admin = new AdminClientBuilder(KafkaClientConfigs.Admin(_config.Kafka, $"{_config.ApplicationId}-admin")).Build();
+            var adminConfig = KafkaClientConfigs.Admin(_config.Kafka, $"{_config.ApplicationId}-admin");
+            // Looking a topic up must never create it with the broker's defaults (on-demand topics have their own spec).
+            adminConfig.Set("allow.auto.create.topics", "false");
+            _admin = new AdminClientBuilder(adminConfig).Build();
             _metrics = new StreamsMetrics(_config.ApplicationId);
             var layout = await new InternalTopicManager(_admin, _config, _logger).PrepareAsync(_topology, ct);
             var factory = new StreamTaskFactory(_topology, _config, _time, _loggers.CreateLogger("ChatStreams.Streams.StreamTask"),
                 stateDirectory: _config.StateDirectory);
-            var context = new StreamThreadContext(_config, layout, factory, _stateDirectory, _admin, _metrics, _loggers, _time);
+            var onDemandTopics = _topology.OnDemandTopics is { } specFor
+                ? new OnDemandTopicCreator(_admin, specFor, layout.SourceTopics.Concat(layout.InternalTopics.Select(t => t.Name)),
+                    _loggers.CreateLogger<OnDemandTopicCreator>())
+                : null;
+            var context = new StreamThreadContext(_config, layout, factory, _stateDirectory, _admin, _metrics, _loggers, _time, onDemandTopics);
             _logger.LogInformation("starting {Application} (instance {ProcessId}) with {Threads} stream thread(s), {Guarantee}:\n{Topology}",
                 _config.ApplicationId, _stateDirectory.ProcessId, _config.NumStreamThreads, _config.ProcessingGuarantee, _topology.Describe());
             lock (_lock)

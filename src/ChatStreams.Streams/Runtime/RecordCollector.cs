@@ -10,7 +10,10 @@ namespace ChatStreams.Streams.Runtime;
 /// thread's tasks goes through the thread's <see cref="StreamsProducer"/>. A null partition lets the producer's
 /// murmur2_random partitioner choose, which for non-null keys is exactly the Java client's murmur2 placement.
 /// The first delivery error is kept: the thread checks it before committing and fails the transaction (or, at
-/// least once, refuses to commit offsets past records that were not written).
+/// least once, refuses to commit offsets past records that were not written). With an <see cref="OnDemandTopicCreator"/>
+/// (the topology asked for topics on demand) each topic is made to exist before its first record is sent, and after a
+/// failure the topics of the failed transaction are looked up again: one may have been deleted, which the producer
+/// only reports by timing out, and the retry must create it anew.
 /// </summary>
 internal sealed class RecordCollector : IRecordCollector
 {
@@ -20,11 +23,15 @@ internal sealed class RecordCollector : IRecordCollector
     private readonly string _deadLetterTopic;
     private readonly StreamsMetrics _metrics;
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivery;
+    private readonly OnDemandTopicCreator? _onDemandTopics;
+    private readonly HashSet<string> _topicsSinceCommit = [];
     private Exception? _deliveryError;
 
-    public RecordCollector(StreamsProducer producer, string threadName, string deadLetterTopic, StreamsMetrics metrics)
+    public RecordCollector(StreamsProducer producer, string threadName, string deadLetterTopic, StreamsMetrics metrics,
+        OnDemandTopicCreator? onDemandTopics = null)
     {
         _producer = producer;
+        _onDemandTopics = onDemandTopics;
         _threadName = threadName;
         _deadLetterTopic = deadLetterTopic;
         _metrics = metrics;
@@ -40,6 +47,11 @@ internal sealed class RecordCollector : IRecordCollector
             Headers = headers,
             Timestamp = new Timestamp(timestamp, TimestampType.CreateTime),
         };
+        if (_onDemandTopics is not null)
+        {
+            _onDemandTopics.EnsureExists(topic);
+            _topicsSinceCommit.Add(topic);
+        }
         _producer.Send(topic, partition, message, _onDelivery);
         if (topic == _deadLetterTopic) _metrics.RecordDeadLetter(_threadName, HeaderText(headers, DeadLetterHeaders.Topic) ?? "unknown");
     }
@@ -55,7 +67,12 @@ internal sealed class RecordCollector : IRecordCollector
     {
         Volatile.Write(ref _deliveryError, null);
         _nextOffsets.Clear();
+        foreach (var topic in _topicsSinceCommit) _onDemandTopics!.Forget(topic);
+        _topicsSinceCommit.Clear();
     }
+
+    /// <summary>Everything sent so far is written: those topics existed.</summary>
+    public void AfterCommit() => _topicsSinceCommit.Clear();
 
     private void Delivered(DeliveryReport<byte[]?, byte[]?> report)
     {

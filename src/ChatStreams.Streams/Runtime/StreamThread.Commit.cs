@@ -52,6 +52,7 @@ internal sealed partial class StreamThread
             if (offsets.Count > 0) _consumer.Commit(offsets.Select(o => new TopicPartitionOffset(o.Key, o.Value)));
         }
         _tasks.AfterCommit();
+        _collector.AfterCommit();
         _uncommittedWork = false;
         if (offsets.Count > 0) _consecutiveFailures = 0;
         _metrics.RecordCommit(Name, (_clock.Elapsed - started).TotalMilliseconds);
@@ -98,10 +99,11 @@ internal sealed partial class StreamThread
         if (!replaceProducer && !_producer.TryAbortTransaction()) replaceProducer = true;
         _changelogReader.UnregisterAll();
         _tasks.CloseAllDirty();
-        _collector.Reset();
         _uncommittedWork = false;
         if (replaceProducer) _producerNeedsReplacement = true;
         ReplaceProducerIfNeeded();
+        // After the old producer is gone: its late delivery reports must not fail the next transaction.
+        _collector.Reset();
     }
 
     /// <summary>Replaces a fenced or broken producer; if that fails too (broker away), the next loop tries again.</summary>

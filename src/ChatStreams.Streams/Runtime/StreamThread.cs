@@ -132,7 +132,7 @@ internal sealed partial class StreamThread
         SetState(StreamThreadState.Starting);
         _producer = new StreamsProducer(_config, $"{Name}-producer", TransactionalId, _logger);
         _producer.Initialize();
-        _collector = new RecordCollector(_producer, Name, _config.ResolvedDeadLetterTopic, _metrics);
+        _collector = new RecordCollector(_producer, Name, _config.ResolvedDeadLetterTopic, _metrics, _context.OnDemandTopics);
         _changelogReader = new StoreChangelogReader(BuildRestoreConsumer(), _context.Admin, Name, _metrics, _logger);
         _tasks = new TaskManager(_context.TaskFactory, _context.Layout, _context.StateDirectory, _collector, _changelogReader,
             _producer.ExactlyOnce, Name, _logger);

@@ -13,4 +13,5 @@ internal sealed record StreamThreadContext(
     IAdminClient Admin,
     StreamsMetrics Metrics,
     ILoggerFactory Loggers,
-    TimeProvider Time);
+    TimeProvider Time,
+    OnDemandTopicCreator? OnDemandTopics);

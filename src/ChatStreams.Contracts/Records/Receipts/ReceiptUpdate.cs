@@ -43,6 +43,23 @@ public sealed class ReceiptUpdate : ISpecificRecord
     /// </summary>
     public required DateTime At { get; set; }
 
+    /// <summary>
+    /// Highest seq every current member has read (the minimum of the members' readSeq): a message with
+    /// seq &lt;= readByAllSeq is read by all. 0 when unknown.
+    /// </summary>
+    public long ReadByAllSeq { get; set; }
+
+    /// <summary>
+    /// Highest seq delivered to every current member (the minimum of the members' deliveredSeq). 0 when unknown.
+    /// </summary>
+    public long DeliveredToAllSeq { get; set; }
+
+    /// <summary>
+    /// Senders (other than this member) of the messages this update newly covers; the fan-out sends them the
+    /// receipt frame. Empty when the update covers none of their messages.
+    /// </summary>
+    public IList<string> CoveredSenders { get; set; } = [];
+
     /// <inheritdoc/>
     public object? Get(int fieldPos) => fieldPos switch
     {
@@ -51,6 +68,9 @@ public sealed class ReceiptUpdate : ISpecificRecord
         2 => DeliveredSeq,
         3 => ReadSeq,
         4 => At,
+        5 => ReadByAllSeq,
+        6 => DeliveredToAllSeq,
+        7 => CoveredSenders,
         _ => throw new AvroRuntimeException($"Bad index {fieldPos} in ReceiptUpdate.Get"),
     };
 
@@ -64,6 +84,9 @@ public sealed class ReceiptUpdate : ISpecificRecord
             case 2: DeliveredSeq = (long)fieldValue!; break;
             case 3: ReadSeq = (long)fieldValue!; break;
             case 4: At = (DateTime)fieldValue!; break;
+            case 5: ReadByAllSeq = (long)fieldValue!; break;
+            case 6: DeliveredToAllSeq = (long)fieldValue!; break;
+            case 7: CoveredSenders = (IList<string>)fieldValue!; break;
             default: throw new AvroRuntimeException($"Bad index {fieldPos} in ReceiptUpdate.Put");
         }
     }

@@ -1,0 +1,44 @@
+using ChatStreams.Contracts;
+using ChatStreams.Streams;
+using ChatStreams.Topologies.Conversation;
+using ChatStreams.Topologies.FanOut;
+using ChatStreams.Topologies.Presence;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Topologies;
+
+/// <summary>
+/// One streams application of the chat: its short name (what <c>chatstreams topology &lt;name&gt;</c> takes), its
+/// application id (consumer group, transactional ids, internal topic prefix) and how to build its topology.
+/// </summary>
+public sealed record ChatApplication(string Name, string ApplicationId, Func<ContractSerdes, TopologyOptions, TopicSettings, ILoggerFactory, Topology> Build);
+
+/// <summary>
+/// The chat's streams applications. Each is deployed and scaled on its own (up to its partition count): the
+/// conversation topology is CPU-light and state-heavy, the fan-out multiplies records by group size, presence is
+/// driven by heartbeats.
+/// </summary>
+public static class ChatApplications
+{
+    public static readonly ChatApplication Conversation = new("conversation", ConversationTopology.ApplicationId,
+        (serdes, options, _, loggers) => ConversationTopology.Build(serdes, options, loggers));
+
+    public static readonly ChatApplication FanOut = new("fanout", FanOutTopology.ApplicationId,
+        (serdes, options, topics, loggers) => FanOutTopology.Build(serdes, options, topics, loggers));
+
+    public static readonly ChatApplication Presence = new("presence", PresenceTopology.ApplicationId,
+        (serdes, options, topics, loggers) => PresenceTopology.Build(serdes, options, topics, loggers));
+
+    public static IReadOnlyList<ChatApplication> All { get; } = [Conversation, FanOut, Presence];
+
+    /// <summary>The applications with these names ("all" or none: every one).</summary>
+    /// <exception cref="ArgumentException">A name is unknown; the message lists the valid ones.</exception>
+    public static IReadOnlyList<ChatApplication> Select(IReadOnlyCollection<string> names)
+    {
+        if (names.Count == 0 || names.Contains("all", StringComparer.OrdinalIgnoreCase)) return All;
+        return names.Select(name => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ArgumentException($"unknown topology '{name}'; choose from {string.Join(", ", All.Select(a => a.Name))} or all"))
+            .Distinct()
+            .ToList();
+    }
+}

@@ -1,0 +1,52 @@
+using Avro.Specific;
+using ChatStreams.Contracts;
+using ChatStreams.Streams;
+using ChatStreams.Streams.Serialization;
+using ChatStreams.Streams.State;
+using chatstreams.v1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChatStreams.Topologies.Conversation;
+
+/// <summary>
+/// The conversation topology (application <see cref="ApplicationId"/>): chat.commands (key: conversation id) through
+/// the <see cref="Sequencer"/> into chat.events (gap-free seq per conversation) and chat.receipts (receipt
+/// high-water marks). One sub-topology, one task per partition of chat.commands; all state is in RocksDB stores with
+/// changelogs, committed with the outputs and input offsets in one transaction (exactly once).
+/// </summary>
+public static class ConversationTopology
+{
+    public const string ApplicationId = "chatstreams-conversation";
+
+    public const string CommandsSource = "commands";
+    public const string SequencerNode = "sequencer";
+    public const string EventsOnly = "events-only";
+    public const string ReceiptsOnly = "receipts-only";
+    public const string EventsSink = "events-sink";
+    public const string ReceiptsSink = "receipts-sink";
+
+    public const string ConversationsStore = "conversations";
+    public const string MembersStore = "members";
+    public const string MessagesStore = "messages";
+    public const string DedupStore = "dedup";
+    public const string ReceiptsStore = "receipts";
+
+    public static Topology Build(ContractSerdes serdes, TopologyOptions options, ILoggerFactory? loggers = null)
+    {
+        var logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger(typeof(Sequencer));
+        var conversation = options.Conversation;
+        return new Topology()
+            .AddSource(CommandsSource, Serdes.String, serdes.Command, Topics.ChatCommands)
+            .AddProcessor(SequencerNode, () => new Sequencer(conversation, logger), CommandsSource)
+            .AddProcessor(EventsOnly, () => new RecordsOfType<ISpecificRecord, ChatEvent>(), SequencerNode)
+            .AddProcessor(ReceiptsOnly, () => new RecordsOfType<ISpecificRecord, ReceiptUpdate>(), SequencerNode)
+            .AddSink(EventsSink, Topics.ChatEvents, Serdes.String, serdes.Event, EventsOnly)
+            .AddSink(ReceiptsSink, Topics.ChatReceipts, Serdes.String, serdes.Receipt, ReceiptsOnly)
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ConversationsStore), Serdes.String, Serdes.Json<ConversationHead>()), SequencerNode)
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(MembersStore), Serdes.String, Serdes.Json<MemberEntry>()), SequencerNode)
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(MessagesStore), Serdes.String, Serdes.Json<MessageAuthor>()), SequencerNode)
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ReceiptsStore), Serdes.String, Serdes.Json<ReceiptMarks>()), SequencerNode)
+            .AddStateStore(Stores.TtlKeyValueStoreBuilder(DedupStore, conversation.DedupWindow, Serdes.String, Serdes.Json<DedupEntry>(), persistent: true), SequencerNode);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChatStreams.Contracts;
+using ChatStreams.Streams;
+using ChatStreams.Streams.Serialization;
+using ChatStreams.Streams.State;
+using ChatStreams.Topologies.Sessions;
+using chatstreams.v1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChatStreams.Topologies.FanOut;
+
+/// <summary>
+/// The fan-out: conversation events x membership -> one delivery per member, repartitioned by user -> x sessions
+/// table -> one copy per edge holding a live connection of the user (delivery.&lt;edge id&gt;), or a push notification
+/// (chat.notifications) for a message to a member who has none.
+/// <list type="bullet">
+/// <item>Sub-topology 0 (key: conversation id): chat.events and chat.receipts (co-partitioned), membership folded from
+/// the events in <see cref="MembersStore"/> / <see cref="ConversationsStore"/>; writes <see cref="DeliveriesByUserTopic"/>,
+/// and command outcomes straight to the issuing device's edge.</item>
+/// <item>Sub-topology 1 (key: user id): the repartition topic and chat.sessions; <see cref="SessionsStore"/> holds each
+/// user's live connections.</item>
+/// </list>
+/// Every delivery of one conversation to one user passes through one repartition partition in seq order, so each
+/// user sees each conversation in seq order.
+/// </summary>
+public static class FanOutTopology
+{
+    public const string ApplicationId = "chatstreams-fanout";
+
+    /// <summary>Repartition topic (&lt;application id&gt;-deliveries-by-user): deliveries keyed by recipient.</summary>
+    public const string DeliveriesByUserTopic = "deliveries-by-user";
+
+    // Stores.
+    public const string MembersStore = "fanout-members";
+    public const string ConversationsStore = "fanout-conversations";
+    public const string SessionsStore = "sessions";
+
+    // Sub-topology 0.
+    public const string EventsSource = "fanout-events-source";
+    public const string ReceiptsSource = "fanout-receipts-source";
+    public const string EventFanOutProcessor = "event-fan-out";
+    public const string ReceiptFanOutProcessor = "receipt-fan-out";
+    public const string ToUsersSink = "deliveries-by-user-sink";
+    public const string CommandOutcomeSink = "command-outcome-sink";
+
+    // Sub-topology 1.
+    public const string DeliveriesSource = "deliveries-by-user-source";
+    public const string SessionsSource = "fanout-sessions-source";
+    public const string SessionTableProcessor = "session-table";
+    public const string DeliveryRouterProcessor = "delivery-router";
+    public const string OfflineNotifierProcessor = "offline-notifier";
+    public const string DeliverySink = "delivery-sink";
+    public const string NotificationSink = "notification-sink";
+
+    /// <summary>Store values are JSON with enum names, so changelogs stay readable.</summary>
+    private static readonly JsonSerializerOptions StoreJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static Topology Build(ContractSerdes serdes, TopologyOptions options, TopicSettings topics, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(serdes);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(topics);
+        loggers ??= NullLoggerFactory.Instance;
+        var routed = new RoutedDeliverySerde(serdes.Delivery);
+        var deliveriesByUser = Topology.InternalTopicName(DeliveriesByUserTopic);
+
+        return new Topology()
+            // Sub-topology 0: events and receipts by conversation -> deliveries by user.
+            .AddSource(EventsSource, Serdes.String, serdes.Event, Topics.ChatEvents)
+            .AddSource(ReceiptsSource, Serdes.String, serdes.Receipt, Topics.ChatReceipts)
+            .AddProcessor(EventFanOutProcessor, () => new EventFanOut(loggers.CreateLogger<EventFanOut>()), EventsSource)
+            .AddProcessor(ReceiptFanOutProcessor, () => new ReceiptFanOut(loggers.CreateLogger<ReceiptFanOut>()), ReceiptsSource)
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(MembersStore), Serdes.String, Serdes.Json<FanOutMember>(StoreJson)),
+                EventFanOutProcessor, ReceiptFanOutProcessor)
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ConversationsStore), Serdes.String, Serdes.Json<FanOutConversation>(StoreJson)),
+                EventFanOutProcessor, ReceiptFanOutProcessor)
+            .AddRepartitionTopic(DeliveriesByUserTopic)
+            .AddSink(ToUsersSink, deliveriesByUser, Serdes.String, routed, EventFanOutProcessor, ReceiptFanOutProcessor)
+            .AddSink(CommandOutcomeSink, DeliveryTopics.Of, Serdes.String, routed, EventFanOutProcessor)
+            // Sub-topology 1: deliveries by user x sessions -> edges, or a notification.
+            .AddSource(DeliveriesSource, Serdes.String, serdes.Delivery, deliveriesByUser)
+            .AddSource(SessionsSource, Serdes.String, serdes.Session, Topics.ChatSessions)
+            .AddProcessor(SessionTableProcessor, () => new SessionTable(options, loggers.CreateLogger<SessionTable>()), SessionsSource)
+            .AddProcessor(DeliveryRouterProcessor, () => new DeliveryRouter(options, loggers.CreateLogger<DeliveryRouter>()), DeliveriesSource)
+            .AddProcessor(OfflineNotifierProcessor, () => new OfflineNotifier(options, loggers.CreateLogger<OfflineNotifier>()), DeliveryRouterProcessor)
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(SessionsStore), Serdes.String, Serdes.Json<UserConnections>(StoreJson)),
+                SessionTableProcessor, DeliveryRouterProcessor)
+            .AddSink(DeliverySink, DeliveryTopics.Of, Serdes.String, routed, DeliveryRouterProcessor)
+            .AddSink(NotificationSink, Topics.ChatNotifications, Serdes.String, serdes.Notification, OfflineNotifierProcessor)
+            .CreateTopicsOnDemand(DeliveryTopics.CreatedOnDemand(topics));
+    }
+}

@@ -1,0 +1,44 @@
+using ChatStreams.Contracts;
+using ChatStreams.Streams.Serialization;
+using chatstreams.v1;
+
+namespace ChatStreams.Topologies;
+
+/// <summary>
+/// A delivery together with the edge it is for. The contract's <see cref="Delivery"/> does not name its edge (the
+/// topic does), so the per-edge sinks carry this pair and pick the topic delivery.&lt;EdgeId&gt; from it.
+/// EdgeId null means the recipient has no live connection anywhere (the offline path).
+/// </summary>
+public sealed record RoutedDelivery(string? EdgeId, Delivery Delivery);
+
+/// <summary>
+/// Writes a <see cref="RoutedDelivery"/> as the plain contract <see cref="Delivery"/> (the edge id is the topic, not
+/// part of the record); reading one back recovers the edge id from the delivery topic's name.
+/// </summary>
+internal sealed class RoutedDeliverySerde(ISerde<Delivery> deliveries) : ISerde<RoutedDelivery>
+{
+    public byte[]? Serialize(RoutedDelivery value, SerdeContext context) =>
+        value is null ? null : deliveries.Serialize(value.Delivery, context);
+
+    public RoutedDelivery Deserialize(ReadOnlySpan<byte> data, bool isNull, SerdeContext context)
+    {
+        if (isNull) return null!;
+        var edgeId = Topics.TryGetDeliveryEdge(context.Topic, out var edge) ? edge : null;
+        return new RoutedDelivery(edgeId, deliveries.Deserialize(data, isNull, context));
+    }
+}
+
+/// <summary>The per-edge delivery topics as the fan-out and presence topologies write them.</summary>
+public static class DeliveryTopics
+{
+    /// <summary>Topic extractor of a per-edge sink: delivery.&lt;edge id&gt; of the routed delivery.</summary>
+    public static string Of(Streams.Processor.Record<string, RoutedDelivery> record) =>
+        Topics.Delivery(record.Value.EdgeId ?? throw new ArgumentException("a routed delivery without an edge cannot be written to a delivery topic"));
+
+    /// <summary>
+    /// Edges come and go: the first delivery to a new edge creates its topic with the configured settings (and a
+    /// delivery topic deleted while stale sessions still name it is created again).
+    /// </summary>
+    public static Func<string, TopicSpec?> CreatedOnDemand(TopicSettings topics) => name =>
+        Topics.TryGetDeliveryEdge(name, out var edge) ? topics.DeliverySpec(edge) : null;
+}
