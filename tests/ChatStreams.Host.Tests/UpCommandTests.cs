@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ChatStreams.Contracts;
+using chatstreams.v1;
 using Confluent.Kafka;
 
 namespace ChatStreams.Host.Tests;
@@ -57,6 +59,10 @@ public sealed partial class UpCommandTests
 
             var status = await http.GetFromJsonAsync<JsonElement>(match.Groups["front"].Value + "/status");
             Assert.Contains(status.GetProperty("topics").EnumerateArray(), t => t.GetProperty("name").GetString() == "chat.events");
+            Assert.Contains(status.GetProperty("components").EnumerateArray(), c => c.GetProperty("name").GetString() == "topologies");
+
+            // The topologies run: a command sent as an edge sends it comes out of the conversation topology as an event.
+            await AssertConversationIsCreatedAsync(kafka, match.Groups["registry"].Value);
 
             // Ctrl+C / SIGTERM stops everything cleanly.
             Assert.Equal(0, Kill(process.Id, 15));
@@ -73,6 +79,38 @@ public sealed partial class UpCommandTests
             if (!process.HasExited) process.Kill(entireProcessTree: true);
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
+    }
+
+    private static async Task AssertConversationIsCreatedAsync(string kafka, string registryUrl)
+    {
+        var registryOptions = new SchemaRegistryClientOptions { Url = registryUrl };
+        using var registry = registryOptions.CreateClient();
+        var serdes = new ChatSerdes(registry, registryOptions);
+        using (var producer = new ProducerBuilder<string, ChatCommand>(new ProducerConfig { BootstrapServers = kafka, EnableIdempotence = true })
+                   .SetValueSerializer(serdes.Serializer<ChatCommand>()).Build())
+        {
+            await producer.ProduceAsync(Topics.ChatCommands, new Message<string, ChatCommand>
+            {
+                Key = "up-test",
+                Value = new ChatCommand
+                {
+                    CommandId = Guid.NewGuid().ToString(), ConversationId = "up-test", UserId = "alice", DeviceId = "d1", EdgeId = "edge-0",
+                    IssuedAt = DateTime.UtcNow, Payload = new CreateConversation { Kind = ConversationKind.Direct, Members = ["bob"] },
+                },
+            });
+        }
+        using var consumer = new ConsumerBuilder<string, ChatEvent>(new ConsumerConfig
+        {
+            BootstrapServers = kafka, GroupId = "up-test", AutoOffsetReset = AutoOffsetReset.Earliest, IsolationLevel = IsolationLevel.ReadCommitted,
+        }).SetValueDeserializer(serdes.ConsumerDeserializer<ChatEvent>()).Build();
+        consumer.Subscribe(Topics.ChatEvents);
+        // The topologies start alongside the host and join their groups first; allow for that.
+        var record = consumer.Consume(TimeSpan.FromSeconds(90));
+        Assert.NotNull(record);
+        Assert.Equal(1, record.Message.Value.Seq);
+        var created = Assert.IsType<ConversationCreated>(record.Message.Value.Payload);
+        Assert.Equal(["bob", "alice"], created.Members);
+        consumer.Close();
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
