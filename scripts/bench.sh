@@ -14,3 +14,7 @@ bench broker --output docs/benchmarks.md "$@"
 
 # Streams runtime (EOS) vs hand-written consume→produce loops, and restore speed (section "## Streams runtime").
 bench streams --output docs/benchmarks.md
+
+# Conversation + fan-out topologies: messages/s and deliveries/s for groups of 2, 50 and 500, and the topologies'
+# share of end-to-end latency (section "## Chat topologies").
+bench topologies --output docs/benchmarks.md

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using ChatStreams.Bench.BrokerBench;
 using ChatStreams.Bench.Streams;
+using ChatStreams.Bench.Topologies;
 
 // chatstreams-bench: the project's benchmarks; each command writes its own section of docs/benchmarks.md.
 var root = new RootCommand("ChatStreams benchmarks")
 {
     BrokerBenchCommand.Create(),
     StreamsBenchCommand.Create(),
+    TopologiesBenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

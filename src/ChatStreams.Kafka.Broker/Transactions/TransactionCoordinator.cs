@@ -58,8 +58,9 @@ public sealed class TransactionCoordinator : IDisposable
         foreach (var state in _states.Values.Where(s => s.IsCompleting).ToList())
         {
             _logger.LogInformation("completing transaction {Id} ({Status}) interrupted by the last stop", state.TransactionalId, state.Status);
-            WriteMarkers(state, state.Status == TransactionStatus.PrepareCommit);
-            Complete(state, state.Status == TransactionStatus.PrepareCommit);
+            var commit = state.Status == TransactionStatus.PrepareCommit;
+            WriteMarkers(Prepare(state, commit));
+            Complete(state, commit);
         }
         // Open transactions in a log whose producer the coordinator does not know can never complete: abort them.
         foreach (var t in _catalog.Topics)
@@ -78,6 +79,7 @@ public sealed class TransactionCoordinator : IDisposable
 
     public (ErrorCode Error, long ProducerId, short Epoch) InitProducerId(string? transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
     {
+        Completion aborting;
         lock (_lock)
         {
             if (transactionalId is null) return (ErrorCode.None, _nextProducerId++, 0);
@@ -102,22 +104,27 @@ public sealed class TransactionCoordinator : IDisposable
             if (expectedProducerId >= 0 && (expectedProducerId != state.ProducerId || expectedEpoch != state.ProducerEpoch))
                 return (ErrorCode.ProducerFenced, -1, -1);
 
-            if (state.Status == TransactionStatus.Ongoing)
+            BumpEpoch(state);
+            if (state.Status != TransactionStatus.Ongoing)
             {
-                // A new instance with the same transactional id: abort what the old one left open, then fence it.
-                BumpEpoch(state);
-                _logger.LogInformation("aborting open transaction of {Id}: a new producer instance took over", transactionalId);
-                WriteMarkers(state, commit: false);
-                Complete(state, commit: false);
+                state.TimeoutMs = timeoutMs;
+                state.Status = TransactionStatus.Empty;
+                Persist();
+                return (ErrorCode.None, state.ProducerId, state.ProducerEpoch);
             }
-            else
-            {
-                BumpEpoch(state);
-            }
-            state.TimeoutMs = timeoutMs;
-            state.Status = TransactionStatus.Empty;
+            // A new instance with the same transactional id: abort what the old one left open (fenced by the new
+            // epoch), then hand out the id. Until the markers are written, others get CONCURRENT_TRANSACTIONS.
+            _logger.LogInformation("aborting open transaction of {Id}: a new producer instance took over", transactionalId);
+            aborting = Prepare(state, commit: false);
+        }
+        WriteMarkers(aborting);
+        lock (_lock)
+        {
+            Complete(aborting.State, commit: false);
+            aborting.State.TimeoutMs = timeoutMs;
+            aborting.State.Status = TransactionStatus.Empty;
             Persist();
-            return (ErrorCode.None, state.ProducerId, state.ProducerEpoch);
+            return (ErrorCode.None, aborting.State.ProducerId, aborting.State.ProducerEpoch);
         }
     }
 
@@ -222,7 +229,7 @@ public sealed class TransactionCoordinator : IDisposable
     public async Task<ErrorCode> EndTransactionAsync(string transactionalId, long producerId, short epoch, bool commit, CancellationToken ct)
     {
         TransactionState state;
-        List<Partition> written;
+        Completion completion;
         lock (_lock)
         {
             if (!_states.TryGetValue(transactionalId, out state!) || state.ProducerId != producerId)
@@ -239,10 +246,10 @@ public sealed class TransactionCoordinator : IDisposable
                 case TransactionStatus.Empty:
                     return ErrorCode.InvalidTxnState;
             }
-            state.Status = commit ? TransactionStatus.PrepareCommit : TransactionStatus.PrepareAbort;
+            completion = Prepare(state, commit);
             Persist(); // the decision is durable before any marker is written
-            written = WriteMarkers(state, commit);
         }
+        var written = WriteMarkers(completion);
         // Markers of all partitions become durable together: the fsyncs run in parallel, not one after another.
         await Task.WhenAll(written.Select(p => p.Log.FlushAsync(p.HighWatermark - 1, ct).AsTask()));
         lock (_lock)
@@ -253,15 +260,34 @@ public sealed class TransactionCoordinator : IDisposable
         return ErrorCode.None;
     }
 
-    private List<Partition> WriteMarkers(TransactionState state, bool commit)
+    /// <summary>A transaction moved to PrepareCommit/PrepareAbort, with what its markers need, taken under the lock.</summary>
+    private sealed record Completion(TransactionState State, bool Commit, long ProducerId, short Epoch, IReadOnlyList<string> Partitions);
+
+    /// <summary>
+    /// Decides the outcome (under <see cref="_lock"/>): from now on produce, AddPartitions, AddOffsets, EndTxn and
+    /// InitProducerId of this transactional id are refused (CONCURRENT_TRANSACTIONS / INVALID_TXN_STATE) until
+    /// <see cref="Complete"/>, so the partition list cannot change while the markers are written.
+    /// </summary>
+    private static Completion Prepare(TransactionState state, bool commit)
+    {
+        state.Status = commit ? TransactionStatus.PrepareCommit : TransactionStatus.PrepareAbort;
+        return new Completion(state, commit, state.ProducerId, state.ProducerEpoch, state.Partitions.ToList());
+    }
+
+    /// <summary>
+    /// Writes the markers of a prepared transaction. Must run WITHOUT <see cref="_lock"/>: a produce holds its
+    /// partition's lock while it asks <see cref="CheckProduce"/> (which takes <see cref="_lock"/>), so taking a
+    /// partition lock while holding <see cref="_lock"/> deadlocks the two.
+    /// </summary>
+    private List<Partition> WriteMarkers(Completion completion)
     {
         var written = new List<Partition>();
-        foreach (var key in state.Partitions)
+        foreach (var key in completion.Partitions)
         {
             var (topic, index) = TransactionState.ParseKey(key);
             var p = _catalog.Find(topic)?.Partition(index);
             if (p is null) continue; // the topic was deleted meanwhile
-            p.WriteMarker(state.ProducerId, state.ProducerEpoch, commit, coordinatorEpoch: 0);
+            p.WriteMarker(completion.ProducerId, completion.Epoch, completion.Commit, coordinatorEpoch: 0);
             written.Add(p);
         }
         return written;
@@ -278,21 +304,26 @@ public sealed class TransactionCoordinator : IDisposable
     /// <summary>Aborts transactions open longer than their timeout and bumps the epoch, fencing the slow producer.</summary>
     public void AbortTimedOut()
     {
+        var aborting = new List<Completion>();
         lock (_lock)
         {
             var now = NowMs;
-            var changed = false;
             foreach (var state in _states.Values)
             {
                 if (state.Status != TransactionStatus.Ongoing || now - state.StartedAtMs <= state.TimeoutMs) continue;
                 _logger.LogWarning("transaction of {Id} (producer {ProducerId}) timed out after {Timeout} ms: aborting it",
                     state.TransactionalId, state.ProducerId, state.TimeoutMs);
                 BumpEpoch(state);
-                WriteMarkers(state, commit: false);
-                Complete(state, commit: false);
-                changed = true;
+                aborting.Add(Prepare(state, commit: false));
             }
-            if (changed) Persist();
+            if (aborting.Count == 0) return;
+            Persist();
+        }
+        foreach (var completion in aborting) WriteMarkers(completion);
+        lock (_lock)
+        {
+            foreach (var completion in aborting) Complete(completion.State, commit: false);
+            Persist();
         }
     }
 

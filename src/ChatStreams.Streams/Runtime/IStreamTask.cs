@@ -47,10 +47,13 @@ internal interface IStreamTask : IDisposable
     bool CommitRequested { get; }
 
     /// <summary>
-    /// Flushes stores and returns the offsets to commit: for each input partition the offset after the last
+    /// Returns the offsets to commit: for each input partition the offset after the last
     /// processed record (only partitions that made progress since the last commit). Clears CommitRequested.
     /// </summary>
     IReadOnlyDictionary<TopicPartition, Offset> PrepareCommit();
+
+    /// <summary>Writes the stores' buffered changes to their local files (before a checkpoint names them as complete).</summary>
+    void FlushStores();
 
     /// <summary>Closes processors and stores. clean=false after a failure: no flush, local state is suspect.</summary>
     void Close(bool clean);

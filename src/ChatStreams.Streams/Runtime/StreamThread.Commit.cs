@@ -28,9 +28,10 @@ internal sealed partial class StreamThread
     }
 
     /// <summary>
-    /// Commits every running task. EOS: flush stores, add the input offsets to the open transaction with the
-    /// consumer's group metadata and commit it (outputs, changelog writes and offsets become visible together).
-    /// At least once: flush stores, wait for every output to be acknowledged, then commit the offsets.
+    /// Commits every running task. EOS: add the input offsets to the open transaction with the consumer's group
+    /// metadata and commit it (outputs, changelog writes and offsets become visible together). At least once: wait
+    /// for every output to be acknowledged, then commit the offsets. Stores are not flushed at a commit: the
+    /// changelog is their durable copy (see StreamTask.PrepareCommit).
     /// </summary>
     private void Commit()
     {

@@ -152,6 +152,7 @@ internal sealed class TaskManager(
             // At least once a checkpoint may lag the store: replaying a changelog suffix is harmless (same final values).
             if (!exactlyOnce && now - t.LastCheckpoint >= AtLeastOnceCheckpointInterval)
             {
+                t.Task.FlushStores();
                 WriteCheckpoint(t);
                 t.LastCheckpoint = now;
             }

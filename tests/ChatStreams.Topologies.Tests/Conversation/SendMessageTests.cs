@@ -40,13 +40,13 @@ public sealed class SendMessageTests(ChatRegistry registry)
     }
 
     [Fact]
-    public void A_non_member_is_refused_with_the_last_seq_and_takes_no_seq()
+    public void A_non_member_is_refused_with_seq_0_and_takes_no_seq()
     {
         using var chat = new ConversationDriver(registry.Serdes);
         chat.Given(Alice.CreateGroup("g1", ["bob"]), Alice.Send("g1", "one"));
 
         var rejected = chat.Single(Mallory.Send("g1", "spam", clientMessageId: "m-1"));
-        rejected.IsRejected(RejectionCodes.NotMember, 2);
+        rejected.IsRejected(RejectionCodes.NotMember, 0); // a non-member learns no seq
         Assert.Equal("mallory", rejected.UserId);
         Assert.Equal("m-1", rejected.ClientMessageId);
 

@@ -68,6 +68,7 @@ public sealed partial class Sequencer
             _ledger.Join(created, command.ConversationId, member, seq);
             created.MemberCount++;
         }
+        ReadOwn(command, created, seq);
         _conversations.Put(command.ConversationId, created);
     }
 
@@ -95,6 +96,7 @@ public sealed partial class Sequencer
         _members.Put(key, new MemberEntry(add.Role, seq));
         _ledger.Join(head, command.ConversationId, add.MemberId, seq);
         head.MemberCount++;
+        ReadOwn(command, head, seq);
         _conversations.Put(command.ConversationId, head);
     }
 
@@ -114,10 +116,11 @@ public sealed partial class Sequencer
             Reject(command, head, RejectionCodes.NotFound, $"{remove.MemberId} is not a member of this conversation");
             return;
         }
-        Emit(command, head, new MemberRemoved { MemberId = remove.MemberId! });
+        var seq = Emit(command, head, new MemberRemoved { MemberId = remove.MemberId! });
         _members.Delete(key);
         _ledger.Leave(head, command.ConversationId, remove.MemberId!);
         head.MemberCount--;
+        ReadOwn(command, head, seq);
         _conversations.Put(command.ConversationId, head);
     }
 

@@ -40,9 +40,7 @@ public sealed partial class Sequencer
         if (dedupKey is not null) _dedup.Put(dedupKey, new DedupEntry(seq, eventId, command.CommandId), _record.Timestamp);
         _messages.Put(StoreKeys.Seq(command.ConversationId, seq), new MessageAuthor(command.UserId));
 
-        // The sender has obviously seen the conversation up to their own message.
-        if (_ledger.Advance(head, command.ConversationId, command.UserId, ReceiptStatus.Read, seq, command.IssuedAt) is { } receipt)
-            Forward(command, receipt);
+        ReadOwn(command, head, seq);
         _conversations.Put(command.ConversationId, head);
     }
 
@@ -56,7 +54,7 @@ public sealed partial class Sequencer
             return;
         }
         if (!ValidBody(command, head!, edit.Body, allowEmpty: false)) return;
-        Emit(command, head!, new MessageEdited { TargetSeq = edit.TargetSeq, Body = edit.Body });
+        ReadOwn(command, head!, Emit(command, head!, new MessageEdited { TargetSeq = edit.TargetSeq, Body = edit.Body }));
         _conversations.Put(command.ConversationId, head!);
     }
 
@@ -70,8 +68,9 @@ public sealed partial class Sequencer
             Reject(command, head, RejectionCodes.NotAuthor, "only the sender of a message or an admin of the group can delete it");
             return;
         }
-        Emit(command, head, new MessageDeleted { TargetSeq = delete.TargetSeq });
+        // Marked before Emit, which drops the entry if the target is the one leaving the editable window.
         _messages.Put(StoreKeys.Seq(command.ConversationId, delete.TargetSeq), target with { Deleted = true });
+        ReadOwn(command, head, Emit(command, head, new MessageDeleted { TargetSeq = delete.TargetSeq }));
         _conversations.Put(command.ConversationId, head);
     }
 
@@ -84,7 +83,7 @@ public sealed partial class Sequencer
             Reject(command, head, RejectionCodes.InvalidCommand, "a reaction is exactly one emoji");
             return;
         }
-        Emit(command, head!, new ReactionChanged { TargetSeq = react.TargetSeq, Emoji = react.Emoji, Action = react.Action });
+        ReadOwn(command, head!, Emit(command, head!, new ReactionChanged { TargetSeq = react.TargetSeq, Emoji = react.Emoji, Action = react.Action }));
         _conversations.Put(command.ConversationId, head!);
     }
 

@@ -50,14 +50,14 @@ public sealed partial class Sequencer(ConversationOptions options, ILogger logge
         _record = record;
         _nowMs = _context.CurrentSystemTimeMs;
         var conversationId = command.ConversationId;
-        var head = IsValidId(conversationId) ? _conversations.Get(conversationId) : null;
-
         if (!IsValidId(conversationId) || record.Key != conversationId)
         {
-            Reject(command, head, RejectionCodes.InvalidCommand,
+            // The conversation's state lives in the task of its own key, not this one: no seq to report.
+            Reject(command, null, RejectionCodes.InvalidCommand,
                 $"the command's conversation id '{conversationId}' is not a valid id or does not match its Kafka key '{record.Key}'; send it to the conversation it names");
             return;
         }
+        var head = _conversations.Get(conversationId);
         if (!IsValidId(command.UserId))
         {
             Reject(command, head, RejectionCodes.InvalidCommand, "the command has no valid user id");
@@ -100,11 +100,26 @@ public sealed partial class Sequencer(ConversationOptions options, ILogger logge
         return seq;
     }
 
-    /// <summary>A refusal: takes no seq (carries the last one) and changes nothing.</summary>
+    /// <summary>
+    /// What a member does themself they have seen: their own event moves their read mark to it (so it never counts
+    /// as unread for them), and their devices get the receipt update.
+    /// </summary>
+    private void ReadOwn(ChatCommand command, ConversationHead head, long seq)
+    {
+        if (_members.Get(StoreKeys.Of(command.ConversationId, command.UserId)) is null) return; // left with this event
+        if (_ledger.Advance(head, command.ConversationId, command.UserId, ReceiptStatus.Read, seq, command.IssuedAt) is { } receipt)
+            Forward(command, receipt);
+    }
+
+    /// <summary>
+    /// A refusal: takes no seq and changes nothing. It carries the last seq for a member and 0 for anyone else, so a
+    /// non-member learns nothing about a conversation, not even whether it exists.
+    /// </summary>
     private void Reject(ChatCommand command, ConversationHead? head, string code, string reason)
     {
         logger.LogDebug("rejected command {CommandId} of {UserId} in {ConversationId}: {Code} {Reason}", command.CommandId, command.UserId, command.ConversationId, code, reason);
-        Forward(command, Event(command, head?.LastSeq ?? 0, new CommandRejected { Code = code, Reason = reason }));
+        var visibleSeq = head is not null && IsValidId(command.UserId) && _members.Get(StoreKeys.Of(command.ConversationId, command.UserId)) is not null ? head.LastSeq : 0;
+        Forward(command, Event(command, visibleSeq, new CommandRejected { Code = code, Reason = reason }));
     }
 
     private void Forward(ChatCommand command, ISpecificRecord value) =>
