@@ -6,8 +6,8 @@ using ChatStreams.Streams.Metrics;
 namespace ChatStreams.Bench.Topologies;
 
 /// <summary>
-/// Listens to the streams runtime's own commit-latency metric (<c>chatstreams.streams.commit.latency</c>: flush the
-/// tasks' stores, add the offsets to the transaction, commit it) per application, so the report can say how much of
+/// Listens to the streams runtime's own commit-latency metric (<c>chatstreams.streams.commit.latency</c>: add the
+/// offsets to the transaction, commit it) per application, so the report can say how much of
 /// a hop is the commit itself rather than the wait for it. Only measurements taken while a window is open count.
 /// </summary>
 public sealed class CommitWatch : IDisposable

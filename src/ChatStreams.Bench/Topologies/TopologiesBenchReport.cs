@@ -63,8 +63,8 @@ public sealed class TopologiesBenchReport(TopologiesBenchSettings settings, Mach
 
         md.AppendLine(string.Create(Numbers, $"**Threads and CPU.** What each run kept busy, in cores (the machine has {machine.Processors}): the whole benchmark process " +
                                              $"and, within it, the readers (Avro decoding, as an edge does) and each topology's stream thread, from /proc. A stream thread's " +
-                                             $"commits come from the runtime's `chatstreams.streams.commit.latency` (flush the tasks' RocksDB stores written since the " +
-                                             $"last commit, add the input offsets, commit the transaction): commits per second, then p50 / p99 of their duration in ms.")).AppendLine();
+                                             $"commits come from the runtime's `chatstreams.streams.commit.latency` (add the input offsets to the transaction and commit " +
+                                             $"it): commits per second, then p50 / p99 of their duration in ms.")).AppendLine();
         md.AppendLine("| members | run | process | readers | conversation thread: CPU · commits | fan-out thread: CPU · commits |");
         md.AppendLine("|---:|---|---:|---:|---:|---:|");
         foreach (var r in result.Sizes)
@@ -92,8 +92,8 @@ public sealed class TopologiesBenchReport(TopologiesBenchSettings settings, Mach
 
         var slowest = sizes.MaxBy(r => r.LatencyActivity.Conversation.Commits.P50Ms)!;
         var fastest = sizes.MinBy(r => r.LatencyActivity.Conversation.Commits.P50Ms)!;
-        md.Append(string.Create(Numbers, $"A commit first flushes every RocksDB store its tasks wrote since the last one (memtable to an SST file, waited for), so it " +
-                                         $"grows with the number of partitions that saw traffic: a conversation commit took {slowest.LatencyActivity.Conversation.Commits.P50Ms:N0} ms " +
+        md.Append(string.Create(Numbers, $"A commit makes the broker write a marker into every partition the transaction wrote (outputs, changelogs, the " +
+                                         $"offsets) and fsync them, so it grows with the number of partitions that saw traffic: a conversation commit took {slowest.LatencyActivity.Conversation.Commits.P50Ms:N0} ms " +
                                          $"(p50) with {slowest.Rate:0.#} messages/s over {slowest.Conversations} conversations of {slowest.Members}"));
         if (fastest != slowest)
             md.Append(string.Create(Numbers, $" and {fastest.LatencyActivity.Conversation.Commits.P50Ms:N0} ms with {fastest.Rate:0.#}/s over {fastest.Conversations} of {fastest.Members}"));

@@ -1,3 +1,4 @@
+using ChatStreams.Topologies.Tests.Support;
 using ChatStreams.Contracts;
 using ChatStreams.Streams;
 using ChatStreams.Streams.Serialization;
@@ -29,7 +30,7 @@ internal sealed class FanOutRig : IDisposable
     {
         _serdes = serdes;
         Options = options ?? new TopologyOptions();
-        Driver = new TopologyTestDriver(FanOutTopology.Build(serdes, Options, new TopicSettings()),
+        Driver = new TopologyTestDriver(FanOutTopology.Build(serdes, Options, DriverTopics.For(partitions)),
             new StreamsConfig { ApplicationId = FanOutTopology.ApplicationId }, Start, partitions);
         Events = Driver.CreateInputTopic(Topics.ChatEvents, Serdes.String, serdes.Event);
         Receipts = Driver.CreateInputTopic(Topics.ChatReceipts, Serdes.String, serdes.Receipt);

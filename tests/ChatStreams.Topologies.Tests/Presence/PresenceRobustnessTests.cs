@@ -14,7 +14,7 @@ public sealed class PresenceRobustnessTests(ChatRegistry registry)
     [Fact]
     public void The_topology_has_two_sub_topologies_and_the_notices_loop_stays_inside_the_user_keyed_one()
     {
-        var topology = PresenceTopology.Build(registry.Serdes, PresenceScenario.DefaultOptions(), PresenceScenario.TopicsFor(1));
+        var topology = PresenceTopology.Build(registry.Serdes, PresenceScenario.DefaultOptions(), DriverTopics.For(1));
 
         var description = topology.Describe();
 

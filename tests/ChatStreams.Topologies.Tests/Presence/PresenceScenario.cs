@@ -1,3 +1,4 @@
+using ChatStreams.Topologies.Tests.Support;
 using ChatStreams.Contracts;
 using ChatStreams.Streams;
 using ChatStreams.Streams.Serialization;
@@ -32,7 +33,7 @@ internal sealed class PresenceScenario : IDisposable
     {
         _serdes = serdes;
         Options = options ?? DefaultOptions();
-        Topology = PresenceTopology.Build(serdes, Options, TopicsFor(partitions));
+        Topology = PresenceTopology.Build(serdes, Options, DriverTopics.For(partitions));
         Driver = new TopologyTestDriver(Topology, new StreamsConfig { ApplicationId = PresenceTopology.ApplicationId }, Start, partitions);
         _sessions = Driver.CreateInputTopic(Topics.ChatSessions, Serdes.String, serdes.Session);
         _events = Driver.CreateInputTopic(Topics.ChatEvents, Serdes.String, serdes.Event);
@@ -51,13 +52,6 @@ internal sealed class PresenceScenario : IDisposable
     {
         SessionInactivityGap = TimeSpan.FromSeconds(30),
         Presence = new PresenceOptions { OfflineDebounce = TimeSpan.FromSeconds(5), CheckInterval = TimeSpan.FromSeconds(1), MaxGroupSize = 3 },
-    };
-
-    /// <summary>Topic settings whose user-keyed topics have the driver's partition count (the repartition topics follow chat.sessions).</summary>
-    public static TopicSettings TopicsFor(int partitions) => new()
-    {
-        Sessions = new TopicOptions { Partitions = partitions, CleanupPolicy = "compact", RetentionMs = -1 },
-        Presence = new TopicOptions { Partitions = partitions, CleanupPolicy = "compact", RetentionMs = -1 },
     };
 
     // ---- sessions ----

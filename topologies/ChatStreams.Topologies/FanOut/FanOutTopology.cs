@@ -76,7 +76,8 @@ public static class FanOutTopology
                 EventFanOutProcessor, ReceiptFanOutProcessor)
             .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ConversationsStore), Serdes.String, Serdes.Json<FanOutConversation>(StoreJson)),
                 EventFanOutProcessor, ReceiptFanOutProcessor)
-            .AddRepartitionTopic(DeliveriesByUserTopic)
+            // Read together with chat.sessions (key user id): same partition count, whatever chat.events has.
+            .AddRepartitionTopic(DeliveriesByUserTopic, topics.Sessions.Partitions)
             .AddSink(ToUsersSink, deliveriesByUser, Serdes.String, routed, EventFanOutProcessor, ReceiptFanOutProcessor)
             .AddSink(CommandOutcomeSink, DeliveryTopics.Of, Serdes.String, routed, EventFanOutProcessor)
             // Sub-topology 1: deliveries by user x sessions -> edges, or a notification.
