@@ -26,6 +26,11 @@ internal sealed class ConversationMembers(
     IKeyValueStore<string, FanOutMember> members,
     IKeyValueStore<string, FanOutConversation> conversations)
 {
+    /// <summary>The membership of the task a processor runs in (both stores must be connected to the processor).</summary>
+    public static ConversationMembers From<TKey, TValue>(ChatStreams.Streams.Processor.IProcessorContext<TKey, TValue> context) => new(
+        context.GetStateStore<IKeyValueStore<string, FanOutMember>>(FanOutTopology.MembersStore),
+        context.GetStateStore<IKeyValueStore<string, FanOutConversation>>(FanOutTopology.ConversationsStore));
+
     public FanOutConversation? Conversation(string conversationId) =>
         conversations.TryGet(conversationId, out var conversation) ? conversation : null;
 

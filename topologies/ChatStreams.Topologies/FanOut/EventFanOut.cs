@@ -21,9 +21,7 @@ internal sealed class EventFanOut(ILogger<EventFanOut> logger) : IProcessor<stri
     public void Init(IProcessorContext<string, RoutedDelivery> context)
     {
         _context = context;
-        _members = new ConversationMembers(
-            context.GetStateStore<IKeyValueStore<string, FanOutMember>>(FanOutTopology.MembersStore),
-            context.GetStateStore<IKeyValueStore<string, FanOutConversation>>(FanOutTopology.ConversationsStore));
+        _members = ConversationMembers.From(context);
     }
 
     public void Process(Record<string, ChatEvent> record)

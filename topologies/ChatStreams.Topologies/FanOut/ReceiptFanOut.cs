@@ -18,9 +18,7 @@ internal sealed class ReceiptFanOut(ILogger<ReceiptFanOut> logger) : IProcessor<
     public void Init(IProcessorContext<string, RoutedDelivery> context)
     {
         _context = context;
-        _members = new ConversationMembers(
-            context.GetStateStore<IKeyValueStore<string, FanOutMember>>(FanOutTopology.MembersStore),
-            context.GetStateStore<IKeyValueStore<string, FanOutConversation>>(FanOutTopology.ConversationsStore));
+        _members = ConversationMembers.From(context);
     }
 
     public void Process(Record<string, ReceiptUpdate> record)
