@@ -48,15 +48,6 @@ internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRo
     }
 
     /// <summary>Edges with a live connection of the user (of the one device, for a delivery addressed to a device).</summary>
-    private IReadOnlyList<string> LiveEdges(string userId, string? deviceId)
-    {
-        if (!_sessions.TryGet(userId, out var connections)) return [];
-        return connections.Live(_context.CurrentSystemTimeMs, options.SessionInactivityGap)
-            .Where(c => deviceId is null || c.DeviceId == deviceId)
-            .Select(c => c.EdgeId)
-            .Where(Topics.IsValidEdgeId)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-    }
+    private IReadOnlyList<string> LiveEdges(string userId, string? deviceId) =>
+        _sessions.TryGet(userId, out var connections) ? connections.LiveEdges(_context.CurrentSystemTimeMs, options.SessionInactivityGap, deviceId) : [];
 }

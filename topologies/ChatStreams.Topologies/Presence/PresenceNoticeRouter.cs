@@ -30,11 +30,8 @@ internal sealed class PresenceNoticeRouter(TimeSpan inactivityGap, ILogger logge
             return;
         }
         if (!_presence.TryGet(record.Key, out var recipient)) return;
+        // LiveEdges yields only edge ids that can name a delivery topic (a bad one would fail the sink's topic choice).
         foreach (var edge in recipient.Connections.LiveEdges(_context.CurrentSystemTimeMs, inactivityGap))
-        {
-            // The tracker admits only valid edge ids; checked again because a bad one would fail the sink's topic choice.
-            if (!Topics.IsValidEdgeId(edge)) continue;
             _context.Forward(record.WithValue(new RoutedDelivery(edge, notice)));
-        }
     }
 }

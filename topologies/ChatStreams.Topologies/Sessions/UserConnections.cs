@@ -50,9 +50,18 @@ public sealed class UserConnections
         return Connections.Where(c => c.LastSeenMs + gapMs > nowMs);
     }
 
-    /// <summary>The edges that hold at least one live connection, in a stable order.</summary>
-    public IReadOnlyList<string> LiveEdges(long nowMs, TimeSpan gap) =>
-        Live(nowMs, gap).Select(c => c.EdgeId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    /// <summary>
+    /// The edges that hold at least one live connection (of <paramref name="deviceId"/> only, when given) and can name a
+    /// delivery topic, in a stable order.
+    /// </summary>
+    public IReadOnlyList<string> LiveEdges(long nowMs, TimeSpan gap, string? deviceId = null) =>
+        Live(nowMs, gap)
+            .Where(c => deviceId is null || c.DeviceId == deviceId)
+            .Select(c => c.EdgeId)
+            .Where(ChatStreams.Contracts.Topics.IsValidEdgeId)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>Distinct devices with a live connection (a device may briefly hold two connections).</summary>
     public int LiveDevices(long nowMs, TimeSpan gap) => Live(nowMs, gap).Select(c => c.DeviceId).Distinct(StringComparer.Ordinal).Count();
