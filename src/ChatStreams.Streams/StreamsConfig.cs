@@ -44,6 +44,17 @@ public sealed class StreamsConfig
 
     public string ResolvedDeadLetterTopic => DeadLetterTopic ?? $"{ApplicationId}-dlq";
 
+    /// <summary>
+    /// The same settings for another application (several applications in one process share everything else). A
+    /// shallow copy: the <see cref="Kafka"/> options object is shared, which is fine because the runtime only reads it.
+    /// </summary>
+    public StreamsConfig ForApplication(string applicationId)
+    {
+        var copy = (StreamsConfig)MemberwiseClone();
+        copy.ApplicationId = applicationId;
+        return copy;
+    }
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();

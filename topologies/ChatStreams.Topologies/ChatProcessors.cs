@@ -32,7 +32,7 @@ public sealed class ChatProcessors : IAsyncDisposable
         {
             foreach (var application in applications)
             {
-                var config = Copy(streams, application.ApplicationId);
+                var config = streams.ForApplication(application.ApplicationId);
                 var topology = application.Build(serdes, options, topics, loggers);
                 var instance = new KafkaStreams(topology, config, loggers, time);
                 instance.StateChanged += (_, change) =>
@@ -61,18 +61,4 @@ public sealed class ChatProcessors : IAsyncDisposable
         await Task.WhenAll(_running.AsEnumerable().Reverse().Select(r => r.Streams.CloseAsync(TimeSpan.FromSeconds(30))));
         _running.Clear();
     }
-
-    private static StreamsConfig Copy(StreamsConfig template, string applicationId) => new()
-    {
-        ApplicationId = applicationId,
-        Kafka = template.Kafka,
-        NumStreamThreads = template.NumStreamThreads,
-        ProcessingGuarantee = template.ProcessingGuarantee,
-        CommitIntervalMs = template.CommitIntervalMs,
-        StateDirectory = template.StateDirectory,
-        DeserializationErrors = template.DeserializationErrors,
-        DeadLetterTopic = template.DeadLetterTopic,
-        ReplicationFactor = template.ReplicationFactor,
-        MaxPollRecords = template.MaxPollRecords,
-    };
 }
