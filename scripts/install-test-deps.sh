@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use, if missing: kcat (a second, non-.NET Kafka client).
+# Installs the Debian packages the tests use, if missing: kcat (a second, non-.NET Kafka client) and redis-server (typing between edges).
 # Needs root for apt-get; otherwise it says what to install and carries on (the tests that need it then fail clearly).
 set -uo pipefail
 need=()
 command -v kcat >/dev/null || need+=(kcat)
+command -v redis-server >/dev/null || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ChatStreams.Contracts;
 using ChatStreams.Host.Supervision;
 using ChatStreams.Kafka;
@@ -20,7 +21,11 @@ namespace ChatStreams.Host;
 /// </summary>
 public sealed class LocalSystem : IAsyncDisposable
 {
-    public sealed record Settings(string DataDirectory, BrokerOptions Broker, int RegistryPort, int FrontPort, IConfiguration Configuration);
+    /// <param name="GatewayPort">Port of the gateway, the system's public URL (0 = any free port).</param>
+    /// <param name="FrontPort">Port of /healthz and /status of `up` itself (0 = any free port).</param>
+    /// <param name="EdgeCount">Edges to run behind the gateway.</param>
+    public sealed record Settings(string DataDirectory, BrokerOptions Broker, int RegistryPort, int FrontPort, IConfiguration Configuration,
+        int GatewayPort = 0, int EdgeCount = 2);
 
     private readonly ILogger _logger;
     private KafkaBroker? _broker;
@@ -33,6 +38,10 @@ public sealed class LocalSystem : IAsyncDisposable
     public KafkaBroker Broker => _broker ?? throw new InvalidOperationException("not started");
     public string RegistryUrl => _registry?.Url ?? throw new InvalidOperationException("not started");
     public string FrontUrl { get; private set; } = "";
+    /// <summary>The public URL: the gateway in front of the edges.</summary>
+    public string GatewayUrl { get; private set; } = "";
+    public IReadOnlyList<string> EdgeUrls { get; private set; } = [];
+    public string? RedisAddress { get; private set; }
     public ProcessSupervisor Supervisor => _supervisor ?? throw new InvalidOperationException("not started");
 
     public static async Task<LocalSystem> StartAsync(Settings settings, ILoggerFactory loggers, CancellationToken ct)
@@ -88,7 +97,47 @@ public sealed class LocalSystem : IAsyncDisposable
         {
             ["Streams__StateDirectory"] = Path.Combine(settings.DataDirectory, "streams"),
         }));
+        StartEdgesAndGateway(settings, endpoints);
         StartFront(settings.FrontPort);
+    }
+
+    /// <summary>
+    /// Two (or more) edges sharing the users database and token signing key in the data directory, Redis for typing
+    /// between them when redis-server is installed, and the gateway on the public port.
+    /// </summary>
+    private void StartEdgesAndGateway(Settings settings, Dictionary<string, string> endpoints)
+    {
+        var edgeEnvironment = new Dictionary<string, string>(endpoints)
+        {
+            ["Auth__SigningKeyFile"] = Path.Combine(settings.DataDirectory, "auth", "signing.key"),
+            ["Auth__UsersDatabase"] = Path.Combine(settings.DataDirectory, "auth", "users.db"),
+        };
+        if (LocalRedis.Find() is { } redisServer)
+        {
+            var redisPort = FreePort.Pick();
+            var redisDirectory = Path.Combine(settings.DataDirectory, "redis");
+            Directory.CreateDirectory(redisDirectory);
+            _supervisor!.Start(new ChildSpec("redis", LocalRedis.Arguments(redisPort, redisDirectory)) { Executable = redisServer });
+            RedisAddress = $"127.0.0.1:{redisPort}";
+            edgeEnvironment["Redis__Configuration"] = RedisAddress;
+        }
+        else _logger.LogWarning("redis-server is not installed: typing indicators will not cross between edges (apt-get install redis-server)");
+
+        var edgeUrls = new List<string>();
+        var gatewayEnvironment = new Dictionary<string, string>();
+        for (var i = 0; i < settings.EdgeCount; i++)
+        {
+            var port = FreePort.Pick();
+            _supervisor!.Start(new ChildSpec($"edge-{i}", ["edge", "--id", $"edge-{i}", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)],
+                new Dictionary<string, string>(edgeEnvironment)));
+            edgeUrls.Add($"http://127.0.0.1:{port}");
+            gatewayEnvironment[$"Gateway__Edges__{i}"] = edgeUrls[^1];
+        }
+        EdgeUrls = edgeUrls;
+        var gatewayPort = settings.GatewayPort == 0 ? FreePort.Pick() : settings.GatewayPort;
+        gatewayEnvironment["Gateway__HealthCheckInterval"] = "00:00:02";
+        _supervisor!.Start(new ChildSpec("gateway", ["gateway", "--host", "127.0.0.1", "--port", gatewayPort.ToString(CultureInfo.InvariantCulture)], gatewayEnvironment));
+        GatewayUrl = $"http://127.0.0.1:{gatewayPort}";
     }
 
     private void StartFront(int port)
@@ -103,6 +152,9 @@ public sealed class LocalSystem : IAsyncDisposable
         {
             kafka = Broker.BootstrapServers,
             registry = RegistryUrl,
+            gateway = GatewayUrl,
+            edges = EdgeUrls,
+            redis = RedisAddress,
             topics = Broker.Catalog.Topics.Where(t => !t.IsInternal).Select(t => new { t.Name, partitions = t.Partitions.Count }),
             components = Supervisor.Children.Select(c => new { c.Name, pid = c.ProcessId, restarts = c.Restarts }),
         }));

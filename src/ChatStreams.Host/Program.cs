@@ -9,6 +9,8 @@ var root = new RootCommand("ChatStreams: real-time chat on Kafka streams")
     UpCommand.Create(),
     BrokerCommand.Create(),
     TopologyCommand.Create(),
+    EdgeCommand.Create(),
+    GatewayCommand.Create(),
 };
 using var shutdown = new ShutdownSignal();
 // Our own signal handling replaces System.CommandLine's, which lets SIGTERM kill the process mid-shutdown.

@@ -11,7 +11,7 @@ namespace ChatStreams.Host.Tests;
 /// <summary>`chatstreams up` as a user runs it: a separate process, then plain clients from outside.</summary>
 public sealed partial class UpCommandTests
 {
-    [GeneratedRegex(@"^ChatStreams is up: (?<front>\S+) \(kafka (?<kafka>\S+), registry (?<registry>\S+)\)$")]
+    [GeneratedRegex(@"^ChatStreams is up: (?<gateway>\S+) \(kafka (?<kafka>\S+), registry (?<registry>\S+), status (?<front>\S+)\)$")]
     private static partial Regex UpLine();
 
     [Fact]
@@ -59,7 +59,24 @@ public sealed partial class UpCommandTests
 
             var status = await http.GetFromJsonAsync<JsonElement>(match.Groups["front"].Value + "/status");
             Assert.Contains(status.GetProperty("topics").EnumerateArray(), t => t.GetProperty("name").GetString() == "chat.events");
-            Assert.Contains(status.GetProperty("components").EnumerateArray(), c => c.GetProperty("name").GetString() == "topologies");
+            var components = status.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+            Assert.Equal(["topologies", "redis", "edge-0", "edge-1", "gateway"], components);
+
+            // The printed URL is the gateway: once an edge is ready behind it, a user can register through it.
+            var gateway = match.Groups["gateway"].Value;
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            HttpResponseMessage registered;
+            while (true)
+            {
+                try
+                {
+                    registered = await http.PostAsJsonAsync(gateway + "/api/auth/register", new { username = "up-user", password = "correct horse battery", displayName = "Up" });
+                    if (registered.StatusCode == System.Net.HttpStatusCode.Created) break;
+                }
+                catch (HttpRequestException) { registered = new HttpResponseMessage(System.Net.HttpStatusCode.BadGateway); }
+                Assert.True(DateTime.UtcNow < deadline, $"registering through the gateway kept failing: {(int)registered.StatusCode}");
+                await Task.Delay(500);
+            }
 
             // The topologies run: a command sent as an edge sends it comes out of the conversation topology as an event.
             await AssertConversationIsCreatedAsync(kafka, match.Groups["registry"].Value);

@@ -12,13 +12,15 @@ internal static class UpCommand
     public static Command Create()
     {
         var dataDir = new Option<string>("--data-dir") { Description = "Directory for all state (Kafka logs, registry, stores)", DefaultValueFactory = _ => "data" };
-        var port = new Option<int>("--port") { Description = "HTTP port of the front door (gateway; 0 = any free port)", DefaultValueFactory = _ => 8080 };
+        var port = new Option<int>("--port") { Description = "HTTP port of the gateway, the system's public URL (0 = any free port)", DefaultValueFactory = _ => 8080 };
+        var statusPort = new Option<int>("--status-port") { Description = "HTTP port of /status and /healthz of the supervisor (0 = any free port)", DefaultValueFactory = _ => 0 };
+        var edges = new Option<int>("--edges") { Description = "Number of edges behind the gateway", DefaultValueFactory = _ => 2 };
         var kafkaPort = new Option<int>("--kafka-port") { Description = "Port of the embedded Kafka broker (0 = any free port)", DefaultValueFactory = _ => 9092 };
         var registryPort = new Option<int>("--registry-port") { Description = "Port of the embedded schema registry (0 = any free port)", DefaultValueFactory = _ => 8081 };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging" };
         var command = new Command("up", "Start the whole system: embedded Kafka, schema registry and every component")
         {
-            dataDir, port, kafkaPort, registryPort, verbose,
+            dataDir, port, statusPort, edges, kafkaPort, registryPort, verbose,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,8 +36,9 @@ internal static class UpCommand
             try
             {
                 await using var system = await LocalSystem.StartAsync(new LocalSystem.Settings(
-                    root, brokerOptions, parse.GetValue(registryPort), parse.GetValue(port), configuration), loggers, ct);
-                Console.Out.WriteLine($"ChatStreams is up: {system.FrontUrl} (kafka {system.Broker.BootstrapServers}, registry {system.RegistryUrl})");
+                    root, brokerOptions, parse.GetValue(registryPort), parse.GetValue(statusPort), configuration,
+                    GatewayPort: parse.GetValue(port), EdgeCount: Math.Max(1, parse.GetValue(edges))), loggers, ct);
+                Console.Out.WriteLine($"ChatStreams is up: {system.GatewayUrl} (kafka {system.Broker.BootstrapServers}, registry {system.RegistryUrl}, status {system.FrontUrl})");
                 Console.Out.Flush();
                 try { await Task.Delay(Timeout.Infinite, ct); }
                 catch (OperationCanceledException) { }

@@ -1,0 +1,138 @@
+using System.Net.WebSockets;
+using ChatStreams.Edge.Frames;
+using ChatStreams.Edge.History;
+using chatstreams.v1;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Edge.Connections;
+
+public sealed partial class ClientConnection
+{
+    /// <summary>Per conversation, the last seq this socket has been sent (pump only). Absent: not followed yet.</summary>
+    private readonly Dictionary<string, long> _sent = new(StringComparer.Ordinal);
+    private readonly List<ChatEvent> _held = [];
+    private bool _holding = true;
+
+    private const int HistoryPageSize = 500;
+
+    private async Task PumpAsync(CancellationToken ct)
+    {
+        await foreach (var item in _outbound.Reader.ReadAllAsync(ct))
+        {
+            switch (item)
+            {
+                case OutboundItem.Frame frame:
+                    await SendAsync(frame.Bytes, ct);
+                    break;
+                case OutboundItem.Event { ChatEvent: var chatEvent } when _holding:
+                    _held.Add(chatEvent);
+                    if (_held.Count >= _options.SendQueueCapacity) await ReleaseAsync(ct);
+                    break;
+                case OutboundItem.Event { ChatEvent: var chatEvent }:
+                    if (!await DeliverInOrderAsync(chatEvent, ct)) return;
+                    break;
+                case OutboundItem.Release:
+                    if (!await ReleaseAsync(ct)) return;
+                    break;
+                case OutboundItem.Resume resume:
+                    if (!await ResumeAsync(resume.Request, ct)) return;
+                    break;
+                case OutboundItem.Close close:
+                    await SendAsync(ServerFrames.Reconnect(close.Reason, close.Message), ct);
+                    Stop(close.Reason, close.Message, close.Status);
+                    return;
+            }
+        }
+    }
+
+    private async Task<bool> ReleaseAsync(CancellationToken ct)
+    {
+        if (!_holding) return true;
+        _holding = false;
+        foreach (var chatEvent in _held)
+            if (!await DeliverInOrderAsync(chatEvent, ct)) return false;
+        _held.Clear();
+        return true;
+    }
+
+    /// <summary>
+    /// Sends a sequenced event so the socket sees each conversation as 1, 2, 3 …: repeats are dropped, and a hole
+    /// before the event (messages sequenced before this socket was known to the fan-out, or before a resume) is
+    /// filled from history first. False when the history could not fill it and the connection is closing.
+    /// </summary>
+    private async Task<bool> DeliverInOrderAsync(ChatEvent chatEvent, CancellationToken ct)
+    {
+        if (_sent.TryGetValue(chatEvent.ConversationId, out var last))
+        {
+            if (chatEvent.Seq <= last) return true;
+            if (chatEvent.Seq > last + 1 && !await FillAsync(chatEvent.ConversationId, last, chatEvent.Seq - 1, ct)) return false;
+        }
+        await SendAsync(ServerFrames.Event(chatEvent), ct);
+        _sent[chatEvent.ConversationId] = chatEvent.Seq;
+        return true;
+    }
+
+    /// <summary>Sends the events in (after, upTo] this user may read, from history, waiting for it to have them.</summary>
+    private async Task<bool> FillAsync(string conversationId, long after, long upTo, CancellationToken ct)
+    {
+        if (!await _history.WaitForSeqAsync(conversationId, upTo, _options.HistoryWait, ct))
+        {
+            _logger.LogWarning("History did not reach seq {Seq} of {Conversation} in {Wait}; asking connection {Connection} to resume later.",
+                upTo, conversationId, _options.HistoryWait, ConnectionId);
+            await SendAsync(ServerFrames.Reconnect(CloseReasons.HistoryUnavailable, "history is behind; reconnect and resume in a moment"), ct);
+            Stop(CloseReasons.HistoryUnavailable, "history is behind", WebSocketCloseStatus.EndpointUnavailable);
+            return false;
+        }
+        var next = after;
+        while (next < upTo)
+        {
+            var page = _history.Events(conversationId, UserId, next, upTo + 1, HistoryPageSize);
+            if (page.Count == 0) break;
+            foreach (var item in page) await SendAsync(ServerFrames.Event(item.Event), ct);
+            next = page[^1].Event.Seq;
+        }
+        _sent[conversationId] = upTo;
+        return true;
+    }
+
+    private async Task<bool> ResumeAsync(ResumeFrame request, CancellationToken ct)
+    {
+        if (!await WaitForHistoryAsync(ct))
+        {
+            await SendAsync(ServerFrames.Reconnect(CloseReasons.HistoryUnavailable, "history is still loading; reconnect and resume in a moment"), ct);
+            Stop(CloseReasons.HistoryUnavailable, "history is loading", WebSocketCloseStatus.EndpointUnavailable);
+            return false;
+        }
+        var heads = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (conversationId, cursor) in request.Cursors)
+        {
+            if (!_history.HasAccess(conversationId, UserId))
+            {
+                await SendAsync(ServerFrames.Error(ErrorCodes.NotMember, $"you are not a member of conversation '{conversationId}' (or it does not exist); its cursor was ignored", conversationId: conversationId), ct);
+                continue;
+            }
+            // A cursor never moves this socket backwards: what it was already sent it keeps.
+            var from = _sent.TryGetValue(conversationId, out var sent) ? Math.Max(sent, cursor) : cursor;
+            var head = _history.Head(conversationId);
+            if (head > from)
+            {
+                if (!await FillAsync(conversationId, from, head, ct)) return false;
+            }
+            else _sent[conversationId] = from;
+            heads[conversationId] = _sent[conversationId];
+        }
+        await SendAsync(ServerFrames.Resumed(heads), ct);
+        return true;
+    }
+
+    private async Task<bool> WaitForHistoryAsync(CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + _options.HistoryWait;
+        while (!_history.IsReady)
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(50, ct);
+        }
+        return true;
+    }
+}

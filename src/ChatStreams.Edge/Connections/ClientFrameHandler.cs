@@ -1,0 +1,119 @@
+using ChatStreams.Edge.Frames;
+using ChatStreams.Edge.History;
+using ChatStreams.Edge.Kafka;
+using ChatStreams.Edge.Typing;
+using chatstreams.v1;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatStreams.Edge.Connections;
+
+/// <summary>
+/// What the edge does with each client frame: conversation changes become commands on chat.commands (the sequencer
+/// decides; refusals come back as error frames through the delivery topic), typing goes on the typing bus, resume
+/// and ping are answered by the connection itself. The user id always comes from the token, never from the frame.
+/// </summary>
+public sealed class ClientFrameHandler(
+    CommandPublisher commands,
+    ITypingBus typing,
+    IConversationHistory history,
+    IOptions<EdgeOptions> options,
+    TimeProvider clock,
+    ILogger<ClientFrameHandler> logger)
+{
+    public ClientFrameParser Parser { get; } = new(options.Value);
+
+    public async Task HandleAsync(ClientConnection connection, ClientFrame frame)
+    {
+        switch (frame)
+        {
+            case PingFrame:
+                connection.Send(ServerFrames.Pong);
+                break;
+            case ResumeFrame resume:
+                connection.Enqueue(new OutboundItem.Resume(resume));
+                break;
+            case TypingFrame t:
+                if (!history.IsMember(t.ConversationId, connection.UserId))
+                {
+                    connection.Send(ServerFrames.Error(ErrorCodes.NotMember, $"you are not a member of conversation '{t.ConversationId}'", conversationId: t.ConversationId));
+                    break;
+                }
+                await typing.PublishAsync(new TypingSignal(t.ConversationId, connection.UserId, connection.ConnectionId, t.Started));
+                break;
+            case SendFrame send:
+                await PublishAsync(connection, send, send.ConversationId, new SendMessage
+                {
+                    Body = send.Body,
+                    Attachments = send.Attachments.Select(id => new Attachment { MediaId = id }).ToList(),
+                }, ack: true);
+                break;
+            case ReceiptFrame receipt:
+                await PublishAsync(connection, receipt, receipt.ConversationId, new Receipt
+                {
+                    Seq = receipt.Seq,
+                    Status = receipt.Read ? ReceiptStatus.Read : ReceiptStatus.Delivered,
+                }, ack: receipt.Id is not null);
+                break;
+            case EditFrame edit:
+                await PublishAsync(connection, edit, edit.ConversationId, new EditMessage { TargetSeq = edit.Seq, Body = edit.Body }, ack: edit.Id is not null);
+                break;
+            case DeleteFrame delete:
+                await PublishAsync(connection, delete, delete.ConversationId, new DeleteMessage { TargetSeq = delete.Seq }, ack: delete.Id is not null);
+                break;
+            case ReactFrame react:
+                await PublishAsync(connection, react, react.ConversationId, new React
+                {
+                    TargetSeq = react.Seq,
+                    Emoji = react.Emoji,
+                    Action = react.Remove ? ReactionAction.Remove : ReactionAction.Add,
+                }, ack: react.Id is not null);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Queues the command in the order the client sent it, then acks (or reports unavailable) when Kafka answers,
+    /// without holding up the next frame.
+    /// </summary>
+    private async Task PublishAsync(ClientConnection connection, ClientFrame frame, string conversationId, object payload, bool ack)
+    {
+        var command = new ChatCommand
+        {
+            CommandId = Guid.NewGuid().ToString(),
+            ConversationId = conversationId,
+            UserId = connection.UserId,
+            DeviceId = connection.DeviceId,
+            EdgeId = options.Value.Id,
+            ClientMessageId = frame.Id,
+            IssuedAt = clock.GetUtcNow().UtcDateTime,
+            Payload = payload,
+        };
+        Task acked;
+        try
+        {
+            acked = await commands.PublishAsync(command);
+        }
+        catch (Exception e) when (e is KafkaException or InvalidOperationException or Confluent.SchemaRegistry.SchemaRegistryException or HttpRequestException)
+        {
+            Unavailable(connection, frame, conversationId, e);
+            return;
+        }
+        _ = acked.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                if (ack) connection.Send(ServerFrames.Ack(frame.Id, conversationId));
+            }
+            else Unavailable(connection, frame, conversationId, t.Exception?.InnerException);
+        }, TaskScheduler.Default);
+    }
+
+    private void Unavailable(ClientConnection connection, ClientFrame frame, string conversationId, Exception? error)
+    {
+        logger.LogWarning("Command of user {User} in {Conversation} not taken by Kafka: {Reason}", connection.UserId, conversationId, error?.Message);
+        connection.Send(ServerFrames.Error(ErrorCodes.Unavailable,
+            "the message could not be stored right now and was not sent; send it again with the same id", frame.Id, conversationId));
+    }
+}

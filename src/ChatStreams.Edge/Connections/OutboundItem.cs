@@ -1,0 +1,22 @@
+using chatstreams.v1;
+using ChatStreams.Edge.Frames;
+
+namespace ChatStreams.Edge.Connections;
+
+/// <summary>Work for a connection's outbound pump, the only writer of its socket.</summary>
+internal abstract record OutboundItem
+{
+    /// <summary>A ready frame (ack, error, pong, typing, receipt, presence).</summary>
+    public sealed record Frame(byte[] Bytes) : OutboundItem;
+
+    /// <summary>A sequenced conversation event: sent in seq order, holes filled from history, repeats dropped.</summary>
+    public sealed record Event(ChatEvent ChatEvent) : OutboundItem;
+
+    public sealed record Resume(ResumeFrame Request) : OutboundItem;
+
+    /// <summary>The client has spoken first (or the grace passed): sequenced events held since connect may go now.</summary>
+    public sealed record Release : OutboundItem;
+
+    /// <summary>Tell the client why and close the socket.</summary>
+    public sealed record Close(string Reason, string Message, System.Net.WebSockets.WebSocketCloseStatus Status) : OutboundItem;
+}

@@ -1,0 +1,109 @@
+using ChatStreams.Contracts;
+using ChatStreams.Edge.Api;
+using ChatStreams.Edge.Connections;
+using ChatStreams.Edge.History;
+using ChatStreams.Edge.Kafka;
+using ChatStreams.Edge.Typing;
+using ChatStreams.Identity;
+using ChatStreams.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatStreams.Edge;
+
+/// <summary>
+/// Builds one edge: the /ws endpoint, the REST API, the Kafka producers and the delivery listener, from standard
+/// configuration (Edge__*, Kafka__*, SchemaRegistry__*, Auth__*, Redis__*). `chatstreams edge` runs it.
+/// </summary>
+public static class EdgeServer
+{
+    /// <param name="customize">Last say over the builder (logging, host lifetime) before the edge is built.</param>
+    public static WebApplication Build(IConfiguration configuration, IEnumerable<string> urls, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls([.. urls]);
+        AddEdge(builder.Services, builder.Configuration);
+        customize?.Invoke(builder);
+        var app = builder.Build();
+        MapEdge(app);
+        return app;
+    }
+
+    public static void AddEdge(IServiceCollection services, IConfiguration configuration)
+    {
+        var edge = new EdgeOptions();
+        configuration.GetSection(EdgeOptions.Section).Bind(edge);
+        if (edge.Validate() is { Count: > 0 } problems)
+            throw new InvalidOperationException("invalid Edge configuration: " + string.Join("; ", problems));
+        services.AddOptions<EdgeOptions>().Bind(configuration.GetSection(EdgeOptions.Section));
+        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection(KafkaOptions.Section));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = edge.DrainNotice + edge.DrainTimeout + TimeSpan.FromSeconds(5));
+        services.AddChatContracts(configuration);
+        services.AddChatIdentity(configuration);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<UserRateLimits>();
+        services.AddSingleton<CommandPublisher>();
+        services.AddSingleton<SessionPublisher>();
+        services.AddSingleton<EventLogHistory>();
+        services.AddSingleton<IConversationHistory>(p => p.GetRequiredService<EventLogHistory>());
+        services.AddSingleton<ClientFrameHandler>();
+        services.AddSingleton<ConversationCommands>();
+        services.AddSingleton<DeliveryListener>();
+        AddTypingBus(services, configuration);
+
+        services.AddHostedService<EventLogReader>();
+        services.AddHostedService(p => p.GetRequiredService<DeliveryListener>());
+        services.AddHostedService<SessionHeartbeats>();
+        services.AddHostedService<TypingRelay>();
+        services.AddSingleton<EdgeLifecycle>();
+        services.AddHostedService(p => p.GetRequiredService<EdgeLifecycle>());
+    }
+
+    private static void AddTypingBus(IServiceCollection services, IConfiguration configuration)
+    {
+        var redis = new RedisOptions();
+        configuration.GetSection(RedisOptions.Section).Bind(redis);
+        if (string.IsNullOrWhiteSpace(redis.Configuration))
+        {
+            services.AddSingleton<ITypingBus, InProcessTypingBus>();
+            return;
+        }
+        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(redis.Configuration);
+            options.AbortOnConnectFail = false; // typing degrades while Redis is away; the edge keeps serving
+            return ConnectionMultiplexer.Connect(options);
+        });
+        services.AddSingleton<ITypingBus, RedisTypingBus>();
+    }
+
+    public static void MapEdge(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatStreams.Edge");
+        var edge = app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value;
+        var typing = app.Services.GetRequiredService<ITypingBus>();
+        if (typing is InProcessTypingBus)
+            logger.LogWarning("No Redis configured (Redis__Configuration): typing indicators reach only clients of edge {Edge}.", edge.Id);
+
+        app.UseWebSockets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/healthz", (EdgeLifecycle lifecycle) => lifecycle.NotServingReason is { } reason
+            ? Results.Text(reason, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok"));
+        app.MapIdentityApi();
+        app.MapConversationApi();
+        app.MapDirectoryApi();
+        app.MapChatSocket();
+    }
+}

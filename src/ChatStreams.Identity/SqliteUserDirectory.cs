@@ -1,0 +1,268 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ChatStreams.Identity;
+
+/// <summary>
+/// Accounts in one SQLite file that every edge process on the machine opens. WAL lets readers run beside the one
+/// writer, busy_timeout makes a writer wait for another process instead of failing, and the UNIQUE index on the
+/// lower-cased username decides races for a name between processes.
+/// </summary>
+public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
+{
+    public const int MaxSearchResults = 50;
+
+    private const int BusyTimeoutMilliseconds = 10_000;
+    private const int IdsPerQuery = 500;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS users (
+            user_id TEXT NOT NULL PRIMARY KEY,
+            username TEXT NOT NULL,
+            username_normalized TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            display_name_normalized TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS users_username_normalized ON users (username_normalized);
+        """;
+
+    private const string AccountColumns = "user_id, username, display_name, password_hash, created_at";
+
+    private readonly string _connectionString;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _initializing = new(1, 1);
+    private volatile bool _initialized;
+
+    public SqliteUserDirectory(IOptions<IdentityOptions> options, ILogger<SqliteUserDirectory>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Value.UsersDatabase);
+        DatabasePath = Path.GetFullPath(options.Value.UsersDatabase);
+        _logger = logger ?? NullLogger<SqliteUserDirectory>.Instance;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Creates the folder, the file and the schema if missing. Safe to run from several processes at once.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initializing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+            await using var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+            // WAL is a property of the file: set once, every later connection from any process uses it.
+            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+            _initialized = true;
+            _logger.LogInformation("Accounts are stored in {UsersDatabase}", DatabasePath);
+        }
+        finally
+        {
+            _initializing.Release();
+        }
+    }
+
+    public async Task<UserAccount?> TryRegisterAsync(UserAccount account, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // Only a clash on the username is "taken"; any other constraint failure is a bug and must surface.
+        command.CommandText = """
+            INSERT INTO users (user_id, username, username_normalized, display_name, display_name_normalized, password_hash, created_at)
+            VALUES ($id, $username, $usernameNormalized, $displayName, $displayNameNormalized, $hash, $createdAt)
+            ON CONFLICT (username_normalized) DO NOTHING;
+            """;
+        command.Parameters.AddWithValue("$id", account.UserId);
+        command.Parameters.AddWithValue("$username", account.Username);
+        command.Parameters.AddWithValue("$usernameNormalized", UserAccount.NormalizeUsername(account.Username));
+        command.Parameters.AddWithValue("$displayName", account.DisplayName);
+        command.Parameters.AddWithValue("$displayNameNormalized", account.DisplayName.ToLowerInvariant());
+        command.Parameters.AddWithValue("$hash", account.PasswordHash);
+        command.Parameters.AddWithValue("$createdAt", account.CreatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        var inserted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return inserted == 1 ? account : null;
+    }
+
+    public Task<UserAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        return FindOneAsync("username_normalized", UserAccount.NormalizeUsername(username), cancellationToken);
+    }
+
+    public Task<UserAccount?> FindByIdAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return FindOneAsync("user_id", userId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UserProfile>> SearchAsync(string query, int limit, CancellationToken cancellationToken = default)
+    {
+        var needle = (query ?? "").Trim().ToLowerInvariant();
+        if (needle.Length == 0 || limit <= 0)
+        {
+            return [];
+        }
+
+        var escaped = EscapeLike(needle);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT user_id, username, display_name FROM users
+            WHERE username_normalized LIKE $contains ESCAPE '\' OR display_name_normalized LIKE $contains ESCAPE '\'
+            ORDER BY
+                CASE
+                    WHEN username_normalized = $exact THEN 0
+                    WHEN username_normalized LIKE $prefix ESCAPE '\' THEN 1
+                    WHEN display_name_normalized LIKE $prefix ESCAPE '\' THEN 2
+                    ELSE 3
+                END,
+                username_normalized
+            LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$contains", "%" + escaped + "%");
+        command.Parameters.AddWithValue("$prefix", escaped + "%");
+        command.Parameters.AddWithValue("$exact", needle);
+        command.Parameters.AddWithValue("$limit", Math.Min(limit, MaxSearchResults));
+
+        var profiles = new List<UserProfile>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            profiles.Add(new UserProfile(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return profiles;
+    }
+
+    public async Task<IReadOnlyDictionary<string, UserProfile>> GetProfilesAsync(
+        IEnumerable<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var ids = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToArray();
+        var profiles = new Dictionary<string, UserProfile>(StringComparer.Ordinal);
+        if (ids.Length == 0)
+        {
+            return profiles;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in ids.Chunk(IdsPerQuery))
+        {
+            await using var command = connection.CreateCommand();
+            var names = new string[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names[i] = "$id" + i.ToString(CultureInfo.InvariantCulture);
+                command.Parameters.AddWithValue(names[i], chunk[i]);
+            }
+
+            command.CommandText = $"SELECT user_id, username, display_name FROM users WHERE user_id IN ({string.Join(", ", names)});";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var profile = new UserProfile(reader.GetString(0), reader.GetString(1), reader.GetString(2));
+                profiles[profile.UserId] = profile;
+            }
+        }
+
+        return profiles;
+    }
+
+    public async Task<bool> UpdatePasswordHashAsync(string userId, string passwordHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentException.ThrowIfNullOrEmpty(passwordHash);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE users SET password_hash = $hash WHERE user_id = $id;";
+        command.Parameters.AddWithValue("$hash", passwordHash);
+        command.Parameters.AddWithValue("$id", userId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Closes pooled connections so the file can be moved or deleted.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        _initializing.Dispose();
+    }
+
+    private async Task<UserAccount?> FindOneAsync(string column, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {AccountColumns} FROM users WHERE {column} = $value;";
+        command.Parameters.AddWithValue("$value", value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new UserAccount(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // SQLite's own wait for locks held by other processes; the connection-string timeout only covers this process's retries.
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};", cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal)
+            .Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal);
+}
