@@ -12,13 +12,13 @@ public sealed class DirectChatTests(ChatSystem system)
     {
         var alice = await ChatUser.RegisterAsync(system);
         var bob = await ChatUser.RegisterAsync(system);
+        // Each user has a device on each edge.
         await using var alicePhone = await alice.ConnectAsync("phone");
-        await using var aliceLaptop = await alice.ConnectAsync("laptop");
-        await using var bobPhone = await bob.ConnectAsync("phone");
-        await using var bobLaptop = await bob.ConnectAsync("laptop");
+        await using var aliceLaptop = await Edges.ConnectOnAsync(alice, notEdge: Edges.Of(alicePhone), deviceId: "laptop");
+        await using var bobPhone = await Edges.ConnectOnAsync(bob, edge: Edges.Of(aliceLaptop), deviceId: "phone");
+        await using var bobLaptop = await Edges.ConnectOnAsync(bob, edge: Edges.Of(alicePhone), deviceId: "laptop");
         var devices = new[] { alicePhone, aliceLaptop, bobPhone, bobLaptop };
-        // Least-requests spreads the sockets over both edges.
-        Assert.Equal(2, devices.Select(d => ChatClient.Str(d.Ready, "edge")).Distinct().Count());
+        Assert.Equal(2, devices.Select(Edges.Of).Distinct().Count());
 
         var conversation = await alice.CreateConversationAsync("direct", [bob]);
         const int count = 20;

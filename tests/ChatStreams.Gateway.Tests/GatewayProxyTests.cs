@@ -74,6 +74,18 @@ public sealed class GatewayProxyTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edge_failing_after_it_got_the_request_yields_a_502_problem_and_no_retry_elsewhere()
+    {
+        using var response = await _gateway.Http.GetAsync("/api/crash");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await Problem.ReadAsync(response);
+        Assert.Equal("application/problem+json", problem.ContentType);
+        Assert.Equal("edge_failed", problem.Code);
+        Assert.Equal(1, _a.Served + _b.Served);
+    }
+
+    [Fact]
     public async Task WebSocket_frames_round_trip_through_the_gateway_and_close_cleanly()
     {
         using var socket = new ClientWebSocket();

@@ -28,6 +28,7 @@ public sealed partial class ClientConnection
                 }
             }
 
+            if (_stop.IsCancellationRequested) continue; // closing: frames still arriving before the client's close are not acted on
             if (tooLarge)
             {
                 if (Admit(null)) Send(ServerFrames.Error(ErrorCodes.TooLarge, $"the frame is larger than {_options.MaxFrameBytes} bytes and was discarded"));

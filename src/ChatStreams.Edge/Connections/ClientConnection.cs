@@ -108,18 +108,29 @@ public sealed partial class ClientConnection
     /// Runs the connection until the client closes, the edge closes it, or <paramref name="aborted"/> fires. Frames
     /// sent before this call (ready) are already in the queue.
     /// </summary>
+    /// <remarks>
+    /// Only the pump is ever cancelled: cancelling a pending receive would abort the socket, and then the client
+    /// could not be sent the close frame with the reason. The reader ends with the client's close (or an abort).
+    /// </remarks>
     public async Task RunAsync(ClientFrameHandler handler, CancellationToken aborted)
     {
         using var link = aborted.Register(() => Stop(CloseReasons.Error, "the edge stopped", WebSocketCloseStatus.EndpointUnavailable));
         var pump = PumpAsync(_stop.Token);
-        var reader = ReadAsync(handler, _stop.Token);
+        var reader = ReadAsync(handler, aborted);
         _ = ReleaseAfterGraceAsync(_stop.Token);
-        await Task.WhenAny(pump, reader);
-        Stop(CloseReasons.ClientClosed, "", WebSocketCloseStatus.NormalClosure);
-        try { await Task.WhenAll(pump, reader); }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException) { }
+        if (await Task.WhenAny(pump, reader) == reader) Stop(CloseReasons.ClientClosed, "", WebSocketCloseStatus.NormalClosure);
+        await Quietly(pump);
+        // The pump has stopped: this is now the only writer.
         await CloseSocketAsync();
+        if (await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) != reader) _socket.Abort();
+        await Quietly(reader);
         _outbound.Writer.TryComplete();
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try { await task; }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException) { }
     }
 
     private async Task ReleaseAfterGraceAsync(CancellationToken ct)

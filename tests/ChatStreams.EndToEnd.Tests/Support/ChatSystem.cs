@@ -26,6 +26,10 @@ public sealed partial class ChatSystem : IAsyncLifetime
     /// <summary>Inactivity gap of sessions: a connection silent this long (its edge died) is gone.</summary>
     public static readonly TimeSpan SessionGap = TimeSpan.FromSeconds(6);
 
+    public const int MaxGroupMembers = 60;
+
+    public static readonly TimeSpan GatewayProbeInterval = TimeSpan.FromMilliseconds(500);
+
     public async Task InitializeAsync()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -34,6 +38,8 @@ public sealed partial class ChatSystem : IAsyncLifetime
         info.Environment["Topologies__SessionInactivityGap"] = "00:00:06";
         info.Environment["Topologies__Presence__OfflineDebounce"] = "00:00:01";
         info.Environment["Edge__HeartbeatInterval"] = "00:00:01";
+        // Small enough that group_full can be provoked with a few dozen registered users.
+        info.Environment["Topologies__Conversation__MaxGroupMembers"] = MaxGroupMembers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Edge__DrainNotice"] = "00:00:00.500";
         info.Environment["Gateway__HealthCheckInterval"] = "00:00:00.500";
         // Group tests register many users: keep Argon2id's cost parameters but not OWASP's memory floor.
@@ -53,6 +59,25 @@ public sealed partial class ChatSystem : IAsyncLifetime
         GatewayUrl = match.Groups["gateway"].Value;
         StatusUrl = match.Groups["front"].Value;
         await WaitForEdgesAsync(2);
+        await WarmUpAsync();
+    }
+
+    /// <summary>
+    /// The topologies join their consumer groups after `up` prints its line; until the sequencer runs, a REST change
+    /// answers 202 (pending). Tests start once a conversation is created end to end.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        var first = await ChatUser.RegisterAsync(this);
+        var second = await ChatUser.RegisterAsync(this);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var (status, _) = await first.CallAsync(HttpMethod.Post, "/api/conversations", new { kind = "direct", members = new[] { second.UserId } });
+            if (status is System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.OK) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the sequencer never decided a conversation creation ({status}):\n{Log()}");
+            await Task.Delay(500);
+        }
     }
 
     /// <summary>Waits until the gateway sees <paramref name="healthy"/> healthy edges (history loaded, deliveries followed).</summary>
@@ -65,7 +90,7 @@ public sealed partial class ChatSystem : IAsyncLifetime
             {
                 var status = await Http.GetFromJsonAsync<JsonElement>(GatewayUrl + "/gateway/status");
                 // Probed healthy, not merely not known to be unhealthy yet.
-                var probed = status.GetProperty("destinations").EnumerateArray().Count(d => d.GetProperty("active").GetString() == "healthy");
+                var probed = status.GetProperty("destinations").EnumerateArray().Count(d => d.GetProperty("active").GetString() == "healthy" && d.GetProperty("available").GetBoolean());
                 if (probed >= healthy) return;
             }
             catch (HttpRequestException) { }
@@ -83,8 +108,46 @@ public sealed partial class ChatSystem : IAsyncLifetime
             .Select(c => c.GetProperty("pid").GetInt32()).Single();
     }
 
-    /// <summary>kill -9: no close frames, no disconnect events; the supervisor starts it again.</summary>
-    public async Task KillAsync(string component) => Assert.Equal(0, Kill(await PidOfAsync(component), 9));
+    /// <summary>Sends a signal to a component (9: crash, no close frames or disconnect events; 15: graceful stop). Returns its old pid.</summary>
+    public async Task<int> SignalAsync(string component, int signal)
+    {
+        var pid = await PidOfAsync(component);
+        Assert.Equal(0, Kill(pid, signal));
+        return pid;
+    }
+
+    /// <summary>Waits until the supervisor has restarted the component and every edge serves again.</summary>
+    public async Task WaitForRestartAsync(string component, int oldPid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var status = await Http.GetFromJsonAsync<JsonElement>(StatusUrl + "/status");
+            var pid = status.GetProperty("components").EnumerateArray().Single(c => c.GetProperty("name").GetString() == component).GetProperty("pid");
+            if (pid.ValueKind == JsonValueKind.Number && pid.GetInt32() != oldPid) break;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{component} was not restarted:\n{Log()}");
+            await Task.Delay(200);
+        }
+        if (component.StartsWith("edge-", StringComparison.Ordinal))
+        {
+            // The new process serving is not enough: the gateway's view of the old one may still be stale.
+            var status = await Http.GetFromJsonAsync<JsonElement>(StatusUrl + "/status");
+            var url = status.GetProperty("edges")[int.Parse(component["edge-".Length..], System.Globalization.CultureInfo.InvariantCulture)].GetString();
+            while (true)
+            {
+                try
+                {
+                    using var health = await Http.GetAsync(url + "/healthz");
+                    if (health.IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException) { }
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{component} did not become ready:\n{Log()}");
+                await Task.Delay(200);
+            }
+            await Task.Delay(GatewayProbeInterval * 4);
+        }
+        await WaitForEdgesAsync(2);
+    }
 
     public string Log()
     {

@@ -48,4 +48,15 @@ public sealed class ChatUser(ChatSystem system, string userId, string username, 
     }
 
     public Task<ChatClient> ConnectAsync(string? deviceId = null) => ChatClient.ConnectAsync(this, deviceId);
+
+    /// <summary>Connects as a real client reconnects: retrying with a short backoff while no edge takes it (503).</summary>
+    public async Task<ChatClient> ReconnectAsync(string? deviceId = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try { return await ChatClient.ConnectAsync(this, deviceId); }
+            catch (System.Net.WebSockets.WebSocketException) when (DateTime.UtcNow < deadline) { await Task.Delay(250); }
+        }
+    }
 }

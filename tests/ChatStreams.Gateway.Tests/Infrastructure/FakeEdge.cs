@@ -72,6 +72,8 @@ public sealed class FakeEdge : IAsyncDisposable
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             return Results.Text($"{Name}: {await reader.ReadToEndAsync()}");
         });
+        // Dies mid-request, after the request reached the edge: the gateway must not replay it elsewhere.
+        app.MapGet("/api/crash", (HttpContext context) => context.Abort());
         app.MapGet("/api/hold", async () =>
         {
             var release = Volatile.Read(ref _release);

@@ -1,0 +1,77 @@
+using System.Threading.RateLimiting;
+using ChatStreams.Edge.Connections;
+using ChatStreams.Edge.History;
+using ChatStreams.Edge.Typing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ChatStreams.Edge.Tests.Support;
+
+/// <summary>A <see cref="ClientConnection"/> of user alice on a <see cref="FakeWebSocket"/>, running until disposed.</summary>
+internal sealed class ConnectionHarness : IAsyncDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+
+    public FakeWebSocket Socket { get; } = new();
+    public EventLogHistory History { get; }
+    public ClientConnection Connection { get; }
+    public InProcessTypingBus Typing { get; } = new();
+    public Task Run { get; }
+
+    /// <summary>Rates so generous they never interfere, and a token bucket that does not refill on its own.</summary>
+    public static RateLimiter Bucket(int tokens) => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = tokens,
+        TokensPerPeriod = 1,
+        ReplenishmentPeriod = TimeSpan.FromHours(1),
+        QueueLimit = 0,
+        AutoReplenishment = false,
+    });
+
+    public static EdgeOptions Options(Action<EdgeOptions>? configure = null)
+    {
+        // Held events wait for the first client frame unless a test says otherwise.
+        var options = new EdgeOptions { Id = "edge-test", ResumeGrace = TimeSpan.FromMinutes(10), HistoryWait = TimeSpan.FromSeconds(20) };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    public ConnectionHarness(UnreachableKafka kafka, EdgeOptions? options = null, EventLogHistory? history = null,
+        RateLimiter? connectionRate = null, RateLimiter? userRate = null, string userId = "alice")
+    {
+        options ??= Options();
+        History = history ?? new EventLogHistory(NullLogger<EventLogHistory>.Instance);
+        History.MarkReady();
+        connectionRate ??= Own(Bucket(100_000));
+        userRate ??= Own(Bucket(100_000));
+        Connection = new ClientConnection(Socket, userId, "phone", options, History, connectionRate, userRate, NullLogger.Instance);
+        var handler = new ClientFrameHandler(kafka.Commands, Typing, History, Microsoft.Extensions.Options.Options.Create(options),
+            TimeProvider.System, NullLogger<ClientFrameHandler>.Instance);
+        Run = Task.Run(() => Connection.RunAsync(handler, CancellationToken.None));
+    }
+
+    private T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    /// <summary>The client's first frame (a ping), which also releases held events; returns the frame count after the pong.</summary>
+    public async Task<int> PingAsync()
+    {
+        var before = Socket.Sent.Count;
+        Socket.Receive("""{"type":"ping"}""");
+        await Socket.WaitForAsync(f => FakeWebSocket.Type(f) == "pong", before);
+        return Socket.Sent.Count;
+    }
+
+    /// <summary>Waits for the connection to end; fails if it does not.</summary>
+    public Task EndedAsync() => Run.WaitAsync(TimeSpan.FromSeconds(20));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Run.IsCompleted) Socket.ReceiveClose();
+        await EndedAsync();
+        foreach (var owned in _owned) owned.Dispose();
+    }
+}
