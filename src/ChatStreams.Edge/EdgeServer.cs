@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using StackExchange.Redis;
 
 namespace ChatStreams.Edge;
@@ -52,6 +53,7 @@ public static class EdgeServer
 
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<UserRateLimits>();
+        services.AddSingleton<EdgeMetrics>();
         services.AddSingleton<CommandPublisher>();
         services.AddSingleton<SessionPublisher>();
         services.AddSingleton<EventLogHistory>();
@@ -101,6 +103,7 @@ public static class EdgeServer
         app.MapGet("/healthz", (EdgeLifecycle lifecycle) => lifecycle.NotServingReason is { } reason
             ? Results.Text(reason, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok"));
+        app.MapMetrics(); // Prometheus text of the edge's meter (ChatStreams.Edge) and the .NET runtime's
         app.MapIdentityApi();
         app.MapConversationApi();
         app.MapDirectoryApi();

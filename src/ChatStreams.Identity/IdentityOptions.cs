@@ -27,8 +27,30 @@ public sealed class IdentityOptions
     /// <summary>How long an access token stays valid; clients log in again afterwards.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>SQLite file with the accounts; shared by every edge process on the machine.</summary>
+    /// <summary><see cref="UsersProvider"/> value for accounts in the SQLite file <see cref="UsersDatabase"/> (one machine).</summary>
+    public const string SqliteUsersProvider = "sqlite";
+
+    /// <summary><see cref="UsersProvider"/> value for accounts in MongoDB at <see cref="MongoUrl"/> (edges on many machines).</summary>
+    public const string MongoUsersProvider = "mongo";
+
+    /// <summary>
+    /// Where accounts are stored: <c>sqlite</c> (the embedded default, for edges on one machine) or <c>mongo</c>
+    /// (for a cluster, whose edges cannot share a file). Case is ignored.
+    /// </summary>
+    public string UsersProvider { get; set; } = SqliteUsersProvider;
+
+    /// <summary>SQLite file with the accounts; shared by every edge process on the machine. Used by the sqlite provider.</summary>
     public string UsersDatabase { get; set; } = "users.db";
+
+    /// <summary>
+    /// MongoDB connection string for the mongo provider, e.g. <c>mongodb://user:password@mongo-0,mongo-1/chatstreams?replicaSet=rs0</c>.
+    /// Accounts go to collection <c>users</c> of the database named in the URL (<c>chatstreams</c> when none is).
+    /// Server selection and connecting time out after 10 s unless the URL sets serverSelectionTimeoutMS / connectTimeoutMS.
+    /// </summary>
+    public string? MongoUrl { get; set; }
+
+    /// <summary>True when <see cref="UsersProvider"/> selects MongoDB.</summary>
+    public bool UsesMongo => string.Equals(UsersProvider?.Trim(), MongoUsersProvider, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Argon2id memory cost for new hashes. The defaults are OWASP's minimum recommendation for Argon2id.</summary>
     public int Argon2MemoryKiB { get; set; } = 19456;

@@ -35,9 +35,32 @@ public sealed class IdentityOptionsValidator : IValidateOptions<IdentityOptions>
             failures.Add($"Auth__TokenLifetime must be positive (for example 24:00:00); it is {options.TokenLifetime}.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.UsersDatabase))
+        var provider = options.UsersProvider?.Trim() ?? "";
+        if (string.Equals(provider, IdentityOptions.SqliteUsersProvider, StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add("Auth__UsersDatabase must name the SQLite file that holds the accounts (for example data/users.db).");
+            if (string.IsNullOrWhiteSpace(options.UsersDatabase))
+            {
+                failures.Add("Auth__UsersDatabase must name the SQLite file that holds the accounts (for example data/users.db).");
+            }
+        }
+        else if (string.Equals(provider, IdentityOptions.MongoUsersProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(options.MongoUrl))
+            {
+                failures.Add(
+                    "Auth__MongoUrl is required when Auth__UsersProvider is 'mongo': give the MongoDB connection string " +
+                    "(for example mongodb://user:password@mongo:27017/chatstreams).");
+            }
+            else if (MongoUrlText.Check(options.MongoUrl) is { } problem)
+            {
+                failures.Add($"Auth__MongoUrl is not a valid MongoDB connection string: {problem} Use the form mongodb://[user:password@]host[:port][,host2...]/[database][?options].");
+            }
+        }
+        else
+        {
+            failures.Add(
+                $"Auth__UsersProvider '{options.UsersProvider}' is unknown; use '{IdentityOptions.SqliteUsersProvider}' " +
+                $"(accounts in a local file, the default) or '{IdentityOptions.MongoUsersProvider}' (accounts in MongoDB at Auth__MongoUrl).");
         }
 
         if (!Argon2Parameters.From(options).IsWithinBounds)

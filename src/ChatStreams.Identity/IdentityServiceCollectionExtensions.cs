@@ -31,10 +31,16 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<SqliteUserDirectory>();
-        services.TryAddSingleton<IUserDirectory>(provider => provider.GetRequiredService<SqliteUserDirectory>());
+        services.TryAddSingleton<MongoUserDirectory>();
+        // Chosen when first resolved, from the validated options, so only the selected store is ever constructed.
+        services.TryAddSingleton<IUserDirectory>(provider =>
+            provider.GetRequiredService<IOptions<IdentityOptions>>().Value.UsesMongo
+                ? provider.GetRequiredService<MongoUserDirectory>()
+                : provider.GetRequiredService<SqliteUserDirectory>());
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<AccountService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdentityStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MongoUserDirectoryStartup>());
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

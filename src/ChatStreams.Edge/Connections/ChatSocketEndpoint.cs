@@ -51,7 +51,7 @@ public static partial class ChatSocketEndpoint
         using var connectionRate = limits.ForConnection();
         var userRate = limits.Join(userId);
         var connection = new ClientConnection(socket, userId, deviceId, options, services.GetRequiredService<IConversationHistory>(),
-            connectionRate, userRate, logger);
+            connectionRate, userRate, logger, services.GetRequiredService<EdgeMetrics>());
         // Registered before the session is announced, so no delivery routed to it can arrive unseen.
         registry.Add(connection);
         try
@@ -74,6 +74,7 @@ public static partial class ChatSocketEndpoint
         {
             registry.Remove(connection);
             limits.Leave(userId);
+            services.GetRequiredService<EdgeMetrics>().Disconnected(connection.CloseReason);
             try
             {
                 await sessions.PublishAsync(userId, deviceId, connection.ConnectionId, SessionEventKind.Disconnect, connection.CloseReason);

@@ -28,14 +28,15 @@ public sealed partial class ClientConnection
                 }
             }
 
+            _metrics?.FrameReceived();
             if (_stop.IsCancellationRequested) continue; // closing: frames still arriving before the client's close are not acted on
             if (tooLarge)
             {
-                if (Admit(null)) Send(ServerFrames.Error(ErrorCodes.TooLarge, $"the frame is larger than {_options.MaxFrameBytes} bytes and was discarded"));
+                if (Admit(null)) Refuse(ErrorCodes.TooLarge, $"the frame is larger than {_options.MaxFrameBytes} bytes and was discarded");
             }
             else if (received.MessageType == WebSocketMessageType.Binary)
             {
-                if (Admit(null)) Send(ServerFrames.Error(ErrorCodes.BadFrame, "frames are JSON text messages; a binary message was discarded"));
+                if (Admit(null)) Refuse(ErrorCodes.BadFrame, "frames are JSON text messages; a binary message was discarded");
             }
             else
             {
@@ -43,7 +44,7 @@ public sealed partial class ClientConnection
                 if (Admit(parsed.Id))
                 {
                     if (parsed.Frame is { } frame) await handler.HandleAsync(this, frame);
-                    else Send(ServerFrames.Error(parsed.ErrorCode!, parsed.ErrorMessage!, parsed.Id));
+                    else Refuse(parsed.ErrorCode!, parsed.ErrorMessage!, parsed.Id);
                 }
             }
 
@@ -65,9 +66,16 @@ public sealed partial class ClientConnection
             using var user = _userRate.AttemptAcquire();
             if (user.IsAcquired) return true;
         }
-        Send(ServerFrames.Error(ErrorCodes.RateLimited,
+        Refuse(ErrorCodes.RateLimited,
             $"too many frames: at most {_options.ConnectionRate.PerSecond}/s per connection and {_options.UserRate.PerSecond}/s per user; this frame was not processed, send it again later",
-            frameId));
+            frameId);
         return false;
+    }
+
+    /// <summary>Answers a frame the edge will not act on with an error frame (the socket stays open).</summary>
+    public void Refuse(string code, string message, string? frameId = null, string? conversationId = null)
+    {
+        _metrics?.FrameRefused(code);
+        Send(ServerFrames.Error(code, message, frameId, conversationId));
     }
 }

@@ -24,13 +24,15 @@ public sealed partial class ClientConnection
     private readonly CancellationTokenSource _stop = new();
     private readonly RateLimiter _connectionRate;
     private readonly RateLimiter _userRate;
+    private readonly EdgeMetrics? _metrics;
     private string? _closeReason;
     private string _closeMessage = "";
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
     public ClientConnection(WebSocket socket, string userId, string deviceId, EdgeOptions options, IConversationHistory history,
-        RateLimiter connectionRate, RateLimiter userRate, ILogger logger)
+        RateLimiter connectionRate, RateLimiter userRate, ILogger logger, EdgeMetrics? metrics = null)
     {
+        _metrics = metrics;
         _socket = socket;
         UserId = userId;
         DeviceId = deviceId;
@@ -118,7 +120,11 @@ public sealed partial class ClientConnection
         var pump = PumpAsync(_stop.Token);
         var reader = ReadAsync(handler, aborted);
         _ = ReleaseAfterGraceAsync(_stop.Token);
-        if (await Task.WhenAny(pump, reader) == reader) Stop(CloseReasons.ClientClosed, "", WebSocketCloseStatus.NormalClosure);
+        if (await Task.WhenAny(pump, reader) == reader)
+        {
+            if (aborted.IsCancellationRequested) Stop(CloseReasons.Error, "the edge stopped", WebSocketCloseStatus.EndpointUnavailable);
+            else Stop(CloseReasons.ClientClosed, "", WebSocketCloseStatus.NormalClosure);
+        }
         await Quietly(pump);
         // The pump has stopped: this is now the only writer.
         await CloseSocketAsync();
@@ -127,10 +133,16 @@ public sealed partial class ClientConnection
         _outbound.Writer.TryComplete();
     }
 
-    private static async Task Quietly(Task task)
+    private async Task Quietly(Task task)
     {
         try { await task; }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException) { }
+        catch (Exception e)
+        {
+            // A bug must cost this one connection, not the edge.
+            _logger.LogError(e, "Connection {Connection} of user {User} failed.", ConnectionId, UserId);
+            lock (_stop) _closeReason ??= CloseReasons.Error;
+        }
     }
 
     private async Task ReleaseAfterGraceAsync(CancellationToken ct)

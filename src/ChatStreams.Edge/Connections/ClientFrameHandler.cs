@@ -20,7 +20,8 @@ public sealed class ClientFrameHandler(
     IConversationHistory history,
     IOptions<EdgeOptions> options,
     TimeProvider clock,
-    ILogger<ClientFrameHandler> logger)
+    ILogger<ClientFrameHandler> logger,
+    EdgeMetrics? metrics = null)
 {
     public ClientFrameParser Parser { get; } = new(options.Value);
 
@@ -37,7 +38,7 @@ public sealed class ClientFrameHandler(
             case TypingFrame t:
                 if (!history.IsMember(t.ConversationId, connection.UserId))
                 {
-                    connection.Send(ServerFrames.Error(ErrorCodes.NotMember, $"you are not a member of conversation '{t.ConversationId}'", conversationId: t.ConversationId));
+                    connection.Refuse(ErrorCodes.NotMember, $"you are not a member of conversation '{t.ConversationId}'", conversationId: t.ConversationId);
                     break;
                 }
                 await typing.PublishAsync(new TypingSignal(t.ConversationId, connection.UserId, connection.ConnectionId, t.Started));
@@ -91,6 +92,7 @@ public sealed class ClientFrameHandler(
             Payload = payload,
         };
         Task acked;
+        var started = clock.GetTimestamp();
         try
         {
             acked = await commands.PublishAsync(command);
@@ -104,6 +106,7 @@ public sealed class ClientFrameHandler(
         {
             if (t.IsCompletedSuccessfully)
             {
+                metrics?.Acked(clock.GetElapsedTime(started));
                 if (ack) connection.Send(ServerFrames.Ack(frame.Id, conversationId));
             }
             else Unavailable(connection, frame, conversationId, t.Exception?.InnerException);
@@ -113,7 +116,7 @@ public sealed class ClientFrameHandler(
     private void Unavailable(ClientConnection connection, ClientFrame frame, string conversationId, Exception? error)
     {
         logger.LogWarning("Command of user {User} in {Conversation} not taken by Kafka: {Reason}", connection.UserId, conversationId, error?.Message);
-        connection.Send(ServerFrames.Error(ErrorCodes.Unavailable,
-            "the message could not be stored right now and was not sent; send it again with the same id", frame.Id, conversationId));
+        connection.Refuse(ErrorCodes.Unavailable,
+            "the message could not be stored right now and was not sent; send it again with the same id", frame.Id, conversationId);
     }
 }

@@ -21,6 +21,8 @@ public sealed class ClientFrameParser(EdgeOptions options)
 
     public Result Parse(ReadOnlyMemory<byte> utf8)
     {
+        // JsonDocument accepts invalid UTF-8 inside strings and only GetString() would throw on it later.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span)) return Result.Bad("the frame is not valid UTF-8 text");
         JsonDocument document;
         try { document = JsonDocument.Parse(utf8, DocumentOptions); }
         catch (JsonException e) { return Result.Bad($"the frame is not valid JSON ({e.Message})"); }

@@ -25,7 +25,13 @@ public sealed class EventLogHistory(ILogger<EventLogHistory> logger) : IConversa
 
     public void Apply(ChatEvent e)
     {
+        // Whoever waits for this decision reads the history next: fold first, then tell them.
+        Fold(e);
         if (_decisions.TryRemove(e.CommandId, out var decision)) decision.TrySetResult(e);
+    }
+
+    private void Fold(ChatEvent e)
+    {
         if (e.Payload is CommandRejected or CommandDeduplicated) return; // no position in the conversation
         lock (_gate)
         {
@@ -46,7 +52,7 @@ public sealed class EventLogHistory(ILogger<EventLogHistory> logger) : IConversa
             }
             state.Events.Add(e);
             state.LastActivity = e.OccurredAt;
-            Fold(state, e);
+            Apply(state, e);
             ReleaseSeqWaiters(state);
         }
     }
@@ -61,7 +67,7 @@ public sealed class EventLogHistory(ILogger<EventLogHistory> logger) : IConversa
         }
     }
 
-    private void Fold(ConversationState state, ChatEvent e)
+    private void Apply(ConversationState state, ChatEvent e)
     {
         switch (e.Payload)
         {

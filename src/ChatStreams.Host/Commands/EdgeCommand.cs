@@ -16,7 +16,7 @@ internal static class EdgeCommand
     public static Command Create()
     {
         var id = new Option<string?>("--id") { Description = "Edge id (names its delivery topic delivery.<id>); default Edge__Id" };
-        var port = new Option<int>("--port") { Description = "HTTP port (0 = any free port)", DefaultValueFactory = _ => 5000 };
+        var port = new Option<int>("--port") { Description = "HTTP port (0 = any free port)", DefaultValueFactory = _ => 8080 };
         var host = new Option<string>("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "0.0.0.0" };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging" };
         var command = new Command("edge", "Run a WebSocket + REST edge") { id, port, host, verbose };

@@ -225,6 +225,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
 
         h.Socket.Receive("""{"type":"ping"}""");
         var frames = await h.Socket.WaitForFramesAsync(4);
+        // The flush marker went out while the events were held; the answer to the first frame goes before them.
         Assert.Equal(["reconnect", "pong", "message", "message"],
             frames.Select(f => IsEvent(f) ? "message" : Type(f)));
         Assert.Equal(["d1:1", "d1:2"], Sequenced(frames));
@@ -401,6 +402,19 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         lock (signals)
             Assert.Equal([new TypingSignal("d1", "alice", h.Connection.ConnectionId, true), new TypingSignal("d1", "alice", h.Connection.ConnectionId, false)], signals);
         Assert.DoesNotContain(h.Socket.Frames, f => Type(f) == "error");
+    }
+
+    [Fact]
+    public async Task A_send_kafka_cannot_take_is_unavailable_with_its_id_and_the_connection_stays_open()
+    {
+        // Nothing listens where the schema registry and Kafka should be: the command cannot even be serialized.
+        await using var h = new ConnectionHarness(kafka);
+        h.History.Apply(Direct("d1", 0).Events[0]);
+        h.Socket.Receive("""{"type":"send","id":"m1","conversationId":"d1","body":"hello"}""");
+        var error = await h.Socket.WaitForAsync(f => Type(f) == "error");
+        Assert.Equal(("unavailable", "m1", "d1"), (Str(error, "code"), Str(error, "id"), Str(error, "conversationId")));
+        Assert.Contains("send it again with the same id", Str(error, "message"));
+        await h.PingAsync();
     }
 
     [Fact]

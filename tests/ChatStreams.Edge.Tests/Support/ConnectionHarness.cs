@@ -18,7 +18,7 @@ internal sealed class ConnectionHarness : IAsyncDisposable
     public InProcessTypingBus Typing { get; } = new();
     public Task Run { get; }
 
-    /// <summary>Rates so generous they never interfere, and a token bucket that does not refill on its own.</summary>
+    /// <summary>A token bucket that never refills during a test, so exactly <paramref name="tokens"/> frames pass.</summary>
     public static RateLimiter Bucket(int tokens) => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
     {
         TokenLimit = tokens,
