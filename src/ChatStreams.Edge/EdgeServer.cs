@@ -49,6 +49,18 @@ public static class EdgeServer
         services.Configure<HostOptions>(o => o.ShutdownTimeout = edge.DrainNotice + edge.DrainTimeout + TimeSpan.FromSeconds(5));
         services.AddChatContracts(configuration);
         services.AddChatIdentity(configuration);
+        // Answers the framework gives by itself (a query parameter that does not bind, an unknown path, a wrong
+        // method) come as problem details with a code too, like every answer of ours.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status401Unauthorized => ApiErrorCodes.Unauthorized,
+                StatusCodes.Status403Forbidden => ApiErrorCodes.Forbidden,
+                StatusCodes.Status404NotFound => ApiErrorCodes.NotFound,
+                StatusCodes.Status429TooManyRequests => ApiErrorCodes.RateLimited,
+                >= 500 => "unavailable",
+                _ => ApiErrorCodes.InvalidRequest,
+            }));
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<ConnectionRegistry>();
@@ -97,6 +109,7 @@ public static class EdgeServer
         if (typing is InProcessTypingBus)
             logger.LogWarning("No Redis configured (Redis__Configuration): typing indicators reach only clients of edge {Edge}.", edge.Id);
 
+        app.UseStatusCodePages();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();

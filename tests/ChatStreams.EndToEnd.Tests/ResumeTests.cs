@@ -21,7 +21,7 @@ public sealed class ResumeTests(ChatSystem system)
             for (var i = 1; i <= total; i++)
             {
                 await sender.SendMessageAsync(conversation, $"flow-{i}", $"message {i}");
-                await Task.Delay(15);
+                await Task.Delay(60); // a lively human pace, under the per-connection rate limit (20 frames/s)
             }
         });
         var received = new List<JsonElement>();

@@ -17,7 +17,18 @@ public static class DirectoryEndpoints
         {
             var contacts = history.ContactsOf(ConversationEndpoints.Caller(http));
             var profiles = await users.GetProfilesAsync(contacts, http.RequestAborted);
-            return Results.Json(contacts.Where(profiles.ContainsKey).Select(id => profiles[id]));
+            return Results.Json(contacts.Where(profiles.ContainsKey).Select(id =>
+            {
+                var presence = history.PresenceOf(id);
+                return new
+                {
+                    profiles[id].UserId,
+                    profiles[id].Username,
+                    profiles[id].DisplayName,
+                    presence = presence is null ? "unknown" : presence.Status == chatstreams.v1.PresenceStatus.Online ? "online" : "offline",
+                    lastSeen = presence?.LastSeen,
+                };
+            }));
         }).RequireAuthorization();
 
         endpoints.MapGet("/api/search", (HttpContext http, IConversationHistory history, string? q, string? conversationId, int? limit) =>

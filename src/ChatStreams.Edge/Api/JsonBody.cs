@@ -12,7 +12,7 @@ internal static class JsonBody
     public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
     {
         if (!request.HasJsonContentType())
-            return (null, ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, ApiErrorCodes.InvalidRequest, "send the body as application/json"));
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidRequest, "send the body as application/json (Content-Type: application/json)"));
         try
         {
             var body = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, request.HttpContext.RequestAborted);

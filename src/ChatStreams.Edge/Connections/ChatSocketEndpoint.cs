@@ -67,6 +67,12 @@ public static partial class ChatSocketEndpoint
                 connection.RequestClose(CloseReasons.Error, "session could not be registered");
             }
             connection.Send(ServerFrames.Ready(userId, deviceId, options.Id, connection.ConnectionId, options));
+            // What the contacts' presence is now; changes follow as presence frames.
+            var history = services.GetRequiredService<IConversationHistory>();
+            foreach (var contact in history.ContactsOf(userId))
+                if (history.PresenceOf(contact) is { } presence) connection.Send(ServerFrames.Presence(presence));
+            if (long.TryParse(http.User.FindFirst("exp")?.Value, out var expires))
+                connection.ExpireAt(DateTimeOffset.FromUnixTimeSeconds(expires), services.GetRequiredService<TimeProvider>());
             logger.LogDebug("Connection {Connection}: user {User}, device {Device}.", connection.ConnectionId, userId, deviceId);
             await connection.RunAsync(services.GetRequiredService<ClientFrameHandler>(), http.RequestAborted);
         }

@@ -14,6 +14,7 @@ public sealed partial class ClientConnection
     private bool _holding = true;
 
     private const int HistoryPageSize = 500;
+    private static readonly TimeSpan CursorAheadWait = TimeSpan.FromSeconds(2);
 
     private async Task PumpAsync(CancellationToken ct)
     {
@@ -114,6 +115,14 @@ public sealed partial class ClientConnection
             // A cursor never moves this socket backwards: what it was already sent it keeps.
             var from = _sent.TryGetValue(conversationId, out var sent) ? Math.Max(sent, cursor) : cursor;
             var head = _history.Head(conversationId);
+            if (from > head && !await _history.WaitForSeqAsync(conversationId, from, CursorAheadWait, ct))
+            {
+                // Not history lagging behind another edge: the conversation has no such seq. Trusting the cursor
+                // would silence the conversation until it got there, so the device gets everything after the head.
+                _logger.LogWarning("Connection {Connection} resumed {Conversation} at {Cursor}, beyond its last seq {Head}.", ConnectionId, conversationId, from, head);
+                from = head;
+            }
+            head = _history.Head(conversationId);
             if (head > from)
             {
                 if (!await FillAsync(conversationId, from, head, ct)) return false;

@@ -145,6 +145,27 @@ public sealed partial class ClientConnection
         }
     }
 
+    /// <summary>
+    /// Closes the socket when the access token it was opened with expires: a socket never outlives its credentials.
+    /// The client logs in again and reconnects with resume.
+    /// </summary>
+    public void ExpireAt(DateTimeOffset expires, TimeProvider clock)
+    {
+        var left = expires - clock.GetUtcNow();
+        _ = ExpireAsync(left < TimeSpan.Zero ? TimeSpan.Zero : left, _stop.Token);
+    }
+
+    private async Task ExpireAsync(TimeSpan left, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(left, ct);
+            Refuse(ErrorCodes.Unauthorized, "your access token expired; log in again and reconnect with resume");
+            RequestClose(CloseReasons.TokenExpired, "the access token expired", WebSocketCloseStatus.PolicyViolation);
+        }
+        catch (OperationCanceledException) { }
+    }
+
     private async Task ReleaseAfterGraceAsync(CancellationToken ct)
     {
         try

@@ -7,5 +7,6 @@ public static class CloseReasons
     public const string SlowConsumer = "slow_consumer";
     public const string EdgeDraining = "edge_draining";
     public const string HistoryUnavailable = "history_unavailable";
+    public const string TokenExpired = "token_expired";
     public const string Error = "error";
 }

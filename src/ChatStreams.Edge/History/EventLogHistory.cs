@@ -57,6 +57,21 @@ public sealed class EventLogHistory(ILogger<EventLogHistory> logger) : IConversa
         }
     }
 
+    private readonly Dictionary<string, PresenceChange> _presence = new(StringComparer.Ordinal);
+
+    /// <summary>The latest presence of a user (from compacted chat.presence); null when never seen.</summary>
+    public PresenceChange? PresenceOf(string userId)
+    {
+        lock (_gate) return _presence.TryGetValue(userId, out var change) ? change : null;
+    }
+
+    public void Apply(PresenceChange change)
+    {
+        lock (_gate)
+            if (!_presence.TryGetValue(change.UserId, out var known) || known.LastSeen <= change.LastSeen)
+                _presence[change.UserId] = change;
+    }
+
     public void Apply(ReceiptUpdate update)
     {
         lock (_gate)
@@ -170,7 +185,34 @@ public sealed class EventLogHistory(ILogger<EventLogHistory> logger) : IConversa
     private static HistoryItem Item(ConversationState state, long seq)
     {
         var e = state.Events[(int)(seq - 1)];
-        return new HistoryItem(e, state.Messages.TryGetValue(seq, out var m) ? View(m) : null);
+        return new HistoryItem(Redacted(state, e), state.Messages.TryGetValue(seq, out var m) ? View(m) : null);
+    }
+
+    /// <summary>
+    /// A deleted message's text is gone for good: replays (history pages, resume) carry neither its original body
+    /// and attachments nor the bodies of its edits.
+    /// </summary>
+    private static ChatEvent Redacted(ConversationState state, ChatEvent e)
+    {
+        var target = e.Payload switch
+        {
+            MessageSent => e.Seq,
+            MessageEdited edited => edited.TargetSeq,
+            _ => 0,
+        };
+        if (target == 0 || !state.Messages.TryGetValue(target, out var message) || !message.Deleted) return e;
+        object payload = e.Payload switch
+        {
+            MessageSent sent => new MessageSent { MessageId = sent.MessageId, Body = "", Attachments = [] },
+            MessageEdited edited => new MessageEdited { TargetSeq = edited.TargetSeq, Body = "" },
+            _ => e.Payload,
+        };
+        return new ChatEvent
+        {
+            ConversationId = e.ConversationId, Seq = e.Seq, EventId = e.EventId, CommandId = e.CommandId,
+            ClientMessageId = e.ClientMessageId, UserId = e.UserId, DeviceId = e.DeviceId, EdgeId = e.EdgeId,
+            OccurredAt = e.OccurredAt, CommandIssuedAt = e.CommandIssuedAt, Trace = e.Trace, Payload = payload,
+        };
     }
 
     private static MessageView View(MessageState m) => new(m.Body, m.Edited, m.Deleted,

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace ChatStreams.Edge.History;
 
 /// <summary>
-/// Replays chat.events and chat.receipts from the beginning into <see cref="EventLogHistory"/> and keeps following
+/// Replays chat.events, chat.receipts and chat.presence from the beginning into <see cref="EventLogHistory"/> and keeps following
 /// them (read_committed: only what the topologies committed). Partitions are assigned, not subscribed: every edge
 /// reads everything and commits nothing. The history is ready once every partition reached its end once.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class EventLogReader(
     ChatSerdes serdes,
     ILogger<EventLogReader> logger) : BackgroundService
 {
-    private static readonly string[] SourceTopics = [Topics.ChatEvents, Topics.ChatReceipts];
+    private static readonly string[] SourceTopics = [Topics.ChatEvents, Topics.ChatReceipts, Topics.ChatPresence];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -30,11 +30,12 @@ public sealed class EventLogReader(
     {
         var events = serdes.Deserializer<ChatEvent>();
         var receipts = serdes.Deserializer<ReceiptUpdate>();
+        var presence = serdes.Deserializer<PresenceChange>();
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await FollowAsync(events, receipts, ct);
+                await FollowAsync(events, receipts, presence, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
@@ -46,7 +47,8 @@ public sealed class EventLogReader(
         }
     }
 
-    private async Task FollowAsync(IAsyncDeserializer<ChatEvent> events, IAsyncDeserializer<ReceiptUpdate> receipts, CancellationToken ct)
+    private async Task FollowAsync(IAsyncDeserializer<ChatEvent> events, IAsyncDeserializer<ReceiptUpdate> receipts,
+        IAsyncDeserializer<PresenceChange> presence, CancellationToken ct)
     {
         var config = KafkaClientConfigs.Consumer(kafka.Value, $"{edge.Value.Id}-history", $"chatstreams-edge-{edge.Value.Id}-history");
         config.EnablePartitionEof = true;
@@ -73,10 +75,12 @@ public sealed class EventLogReader(
             var context = new SerializationContext(MessageComponentType.Value, result.Topic, result.Message.Headers);
             try
             {
-                if (result.Topic == Topics.ChatEvents)
-                    history.Apply(await events.DeserializeAsync(value, false, context));
-                else
-                    history.Apply(await receipts.DeserializeAsync(value, false, context));
+                switch (result.Topic)
+                {
+                    case Topics.ChatEvents: history.Apply(await events.DeserializeAsync(value, false, context)); break;
+                    case Topics.ChatReceipts: history.Apply(await receipts.DeserializeAsync(value, false, context)); break;
+                    default: history.Apply(await presence.DeserializeAsync(value, false, context)); break;
+                }
             }
             catch (Exception e) when (e is InvalidDataException or Avro.AvroException or ArgumentException or InvalidOperationException)
             {

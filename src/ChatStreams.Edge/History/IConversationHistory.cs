@@ -35,6 +35,9 @@ public interface IConversationHistory
 
     ConversationSummary? Conversation(string conversationId, string userId);
 
+    /// <summary>The latest presence of a user; null when unknown.</summary>
+    PresenceChange? PresenceOf(string userId);
+
     /// <summary>Users sharing at least one conversation with the user.</summary>
     IReadOnlyCollection<string> ContactsOf(string userId);
 

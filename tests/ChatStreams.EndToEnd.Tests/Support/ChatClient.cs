@@ -87,7 +87,7 @@ public sealed class ChatClient : IAsyncDisposable
                 if (match(frames[i])) return frames[i];
             if (DateTime.UtcNow > deadline || (Closed && frames.Count == Frames.Count))
                 throw new TimeoutException($"{User.Username}/{DeviceId}: no matching frame; received {frames.Count}:\n" +
-                    string.Join('\n', frames.TakeLast(40).Select(f => f.GetRawText())) + (Closed ? $"\n(closed: {CloseStatus} {CloseDescription})" : ""));
+                    string.Join('\n', frames.Where(f => Type(f) is not ("receipt" or "presence" or "typing")).TakeLast(40).Select(f => f.GetRawText())) + (Closed ? $"\n(closed: {CloseStatus} {CloseDescription})" : ""));
             await Task.Delay(20);
         }
     }
