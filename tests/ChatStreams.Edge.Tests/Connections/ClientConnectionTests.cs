@@ -510,4 +510,17 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, h.Socket.CloseStatus);
         Assert.Equal(WebSocketState.Aborted, h.Socket.State);
     }
+
+    [Fact]
+    public async Task A_socket_whose_token_expired_is_told_so_and_closed()
+    {
+        await using var h = new ConnectionHarness(kafka);
+        h.Connection.ExpireAt(DateTimeOffset.UtcNow.AddMilliseconds(-1), TimeProvider.System);
+        await h.EndedAsync();
+        var frames = h.Socket.Frames;
+        Assert.Contains(frames, f => f.GetProperty("type").GetString() == "error" && f.GetProperty("code").GetString() == "unauthorized");
+        Assert.Equal("token_expired", frames.Last(f => f.GetProperty("type").GetString() == "reconnect").GetProperty("reason").GetString());
+        Assert.Equal(CloseReasons.TokenExpired, h.Connection.CloseReason);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, h.Socket.CloseStatus);
+    }
 }

@@ -473,4 +473,38 @@ public sealed class EventLogHistoryTests
     }
 
     private void Continue(ConversationLog log, Func<ConversationLog, ChatEvent> next) => _history.Apply(next(log));
+
+    [Fact]
+    public void A_deleted_message_and_its_edits_replay_without_text()
+    {
+        var log = new ConversationLog("d1");
+        log.Created("alice", ["bob"], ConversationKind.Direct);
+        log.Sent("alice", "my secret", attachments: [new Attachment { MediaId = "m1" }]);
+        log.Edited("alice", 2, "still secret");
+        log.Sent("bob", "kept");
+        log.Deleted("alice", 2);
+        Apply(log.Events);
+
+        var items = _history.Events("d1", "bob", 0, long.MaxValue, 10);
+        Assert.Equal([1L, 2, 3, 4, 5], items.Select(i => i.Event.Seq));
+        var sent = Assert.IsType<MessageSent>(items[1].Event.Payload);
+        Assert.Equal("", sent.Body);
+        Assert.Empty(sent.Attachments);
+        Assert.Equal("", Assert.IsType<MessageEdited>(items[2].Event.Payload).Body);
+        Assert.Equal("kept", Assert.IsType<MessageSent>(items[3].Event.Payload).Body);
+        Assert.True(items[1].Message!.Deleted);
+        // The fold keeps the events as they were; only replays are redacted.
+        Assert.Equal("my secret", ((MessageSent)log.Events[1].Payload).Body);
+    }
+
+    [Fact]
+    public void Presence_keeps_the_latest_change_per_user()
+    {
+        var later = new PresenceChange { UserId = "bob", Status = PresenceStatus.Offline, LastSeen = ConversationLog.Epoch.AddMinutes(2), DevicesOnline = 0 };
+        var earlier = new PresenceChange { UserId = "bob", Status = PresenceStatus.Online, LastSeen = ConversationLog.Epoch, DevicesOnline = 1 };
+        Assert.Null(_history.PresenceOf("bob"));
+        _history.Apply(later);
+        _history.Apply(earlier); // a replay out of order does not go back in time
+        Assert.Equal(PresenceStatus.Offline, _history.PresenceOf("bob")!.Status);
+    }
 }
