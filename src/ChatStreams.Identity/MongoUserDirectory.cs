@@ -23,8 +23,6 @@ public sealed class MongoUserDirectory : IUserDirectory, IDisposable
 
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
-    private const int IdsPerQuery = 500;
-
     // Server error codes a concurrent first start can produce while creating the collection and its index.
     private const int NamespaceExists = 48;
     private const int WriteConflict = 112;
@@ -39,8 +37,7 @@ public sealed class MongoUserDirectory : IUserDirectory, IDisposable
     private readonly MongoClient _client;
     private readonly IMongoCollection<MongoUserDocument> _users;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _initializing = new(1, 1);
-    private volatile bool _initialized;
+    private readonly OneTimeSetup _setup;
 
     public MongoUserDirectory(IOptions<IdentityOptions> options, ILogger<MongoUserDirectory>? logger = null)
     {
@@ -67,6 +64,7 @@ public sealed class MongoUserDirectory : IUserDirectory, IDisposable
         // Constructing the client only starts background monitoring; nothing here waits for a server.
         _client = new MongoClient(settings);
         _users = _client.GetDatabase(DatabaseName).GetCollection<MongoUserDocument>(CollectionName);
+        _setup = new OneTimeSetup(CreateUsernameIndexAsync);
     }
 
     /// <summary>Where the accounts live, without the password or URL options, for logs and diagnostics.</summary>
@@ -81,45 +79,7 @@ public sealed class MongoUserDirectory : IUserDirectory, IDisposable
     /// Creates the unique username index if missing. Idempotent, and safe from several edges at once: creating an
     /// index that already exists with the same keys and options is a no-op on the server.
     /// </summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initializing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            var index = new CreateIndexModel<MongoUserDocument>(
-                Builders<MongoUserDocument>.IndexKeys.Ascending(MongoUserDocument.UsernameNormalizedField),
-                new CreateIndexOptions { Unique = true });
-            try
-            {
-                await CreateIndexAsync(index, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is MongoException or TimeoutException)
-            {
-                var message =
-                    $"Cannot prepare the accounts collection '{CollectionName}' in MongoDB at {Location}: {Summary(e.Message)} " +
-                    "Check Auth__MongoUrl (hosts, credentials, database) and that the server is reachable from this machine.";
-                _logger.LogError(e, "{Problem}", message);
-                throw new InvalidOperationException(message, e);
-            }
-
-            _initialized = true;
-            _logger.LogInformation("Accounts are stored in MongoDB at {MongoLocation}, collection {Collection}", Location, CollectionName);
-        }
-        finally
-        {
-            _initializing.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _setup.RunAsync(cancellationToken);
 
     public async Task<UserAccount?> TryRegisterAsync(UserAccount account, CancellationToken cancellationToken = default)
     {
@@ -206,26 +166,23 @@ public sealed class MongoUserDirectory : IUserDirectory, IDisposable
     public async Task<IReadOnlyDictionary<string, UserProfile>> GetProfilesAsync(
         IEnumerable<string> userIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userIds);
-        var ids = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToArray();
-        var profiles = new Dictionary<string, UserProfile>(StringComparer.Ordinal);
-        if (ids.Length == 0)
+        var lookup = new ProfileLookup(userIds);
+        if (lookup.IsEmpty)
         {
-            return profiles;
+            return lookup.Found;
         }
 
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Chunks keep each query document far below the 16 MB BSON limit, however many ids a caller passes.
-            foreach (var chunk in ids.Chunk(IdsPerQuery))
+            foreach (var batch in lookup.Batches)
             {
-                var found = await _users.Find(Filter.In(d => d.UserId, chunk))
+                var found = await _users.Find(Filter.In(d => d.UserId, batch))
                     .Project<MongoUserDocument>(ProfileFields)
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var document in found)
                 {
-                    profiles[document.UserId] = document.ToProfile();
+                    lookup.Add(document.ToProfile());
                 }
             }
         }
@@ -235,7 +192,7 @@ public sealed class MongoUserDirectory : IUserDirectory, IDisposable
             throw;
         }
 
-        return profiles;
+        return lookup.Found;
     }
 
     public async Task<bool> UpdatePasswordHashAsync(string userId, string passwordHash, CancellationToken cancellationToken = default)
@@ -262,7 +219,28 @@ public sealed class MongoUserDirectory : IUserDirectory, IDisposable
     public void Dispose()
     {
         _client.Dispose();
-        _initializing.Dispose();
+        _setup.Dispose();
+    }
+
+    private async Task CreateUsernameIndexAsync(CancellationToken cancellationToken)
+    {
+        var index = new CreateIndexModel<MongoUserDocument>(
+            Builders<MongoUserDocument>.IndexKeys.Ascending(MongoUserDocument.UsernameNormalizedField),
+            new CreateIndexOptions { Unique = true });
+        try
+        {
+            await CreateIndexAsync(index, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MongoException or TimeoutException)
+        {
+            var message =
+                $"Cannot prepare the accounts collection '{CollectionName}' in MongoDB at {Location}: {Summary(e.Message)} " +
+                "Check Auth__MongoUrl (hosts, credentials, database) and that the server is reachable from this machine.";
+            _logger.LogError(e, "{Problem}", message);
+            throw new InvalidOperationException(message, e);
+        }
+
+        _logger.LogInformation("Accounts are stored in MongoDB at {MongoLocation}, collection {Collection}", Location, CollectionName);
     }
 
     private async Task CreateIndexAsync(CreateIndexModel<MongoUserDocument> index, CancellationToken cancellationToken)

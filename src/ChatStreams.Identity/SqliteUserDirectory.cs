@@ -16,7 +16,6 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
     public const int MaxSearchResults = 50;
 
     private const int BusyTimeoutMilliseconds = 10_000;
-    private const int IdsPerQuery = 500;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS users (
@@ -35,8 +34,7 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
 
     private readonly string _connectionString;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _initializing = new(1, 1);
-    private volatile bool _initialized;
+    private readonly OneTimeSetup _setup;
 
     public SqliteUserDirectory(IOptions<IdentityOptions> options, ILogger<SqliteUserDirectory>? logger = null)
     {
@@ -50,39 +48,13 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
             Pooling = true,
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
         }.ToString();
+        _setup = new OneTimeSetup(CreateSchemaAsync);
     }
 
     public string DatabasePath { get; }
 
     /// <summary>Creates the folder, the file and the schema if missing. Safe to run from several processes at once.</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initializing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-            await using var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
-            // WAL is a property of the file: set once, every later connection from any process uses it.
-            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
-            _initialized = true;
-            _logger.LogInformation("Accounts are stored in {UsersDatabase}", DatabasePath);
-        }
-        finally
-        {
-            _initializing.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _setup.RunAsync(cancellationToken);
 
     public async Task<UserAccount?> TryRegisterAsync(UserAccount account, CancellationToken cancellationToken = default)
     {
@@ -160,35 +132,32 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
     public async Task<IReadOnlyDictionary<string, UserProfile>> GetProfilesAsync(
         IEnumerable<string> userIds, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userIds);
-        var ids = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToArray();
-        var profiles = new Dictionary<string, UserProfile>(StringComparer.Ordinal);
-        if (ids.Length == 0)
+        var lookup = new ProfileLookup(userIds);
+        if (lookup.IsEmpty)
         {
-            return profiles;
+            return lookup.Found;
         }
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var chunk in ids.Chunk(IdsPerQuery))
+        foreach (var batch in lookup.Batches)
         {
             await using var command = connection.CreateCommand();
-            var names = new string[chunk.Length];
-            for (var i = 0; i < chunk.Length; i++)
+            var names = new string[batch.Length];
+            for (var i = 0; i < batch.Length; i++)
             {
                 names[i] = "$id" + i.ToString(CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(names[i], chunk[i]);
+                command.Parameters.AddWithValue(names[i], batch[i]);
             }
 
             command.CommandText = $"SELECT user_id, username, display_name FROM users WHERE user_id IN ({string.Join(", ", names)});";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var profile = new UserProfile(reader.GetString(0), reader.GetString(1), reader.GetString(2));
-                profiles[profile.UserId] = profile;
+                lookup.Add(new UserProfile(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
             }
         }
 
-        return profiles;
+        return lookup.Found;
     }
 
     public async Task<bool> UpdatePasswordHashAsync(string userId, string passwordHash, CancellationToken cancellationToken = default)
@@ -208,7 +177,17 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        _initializing.Dispose();
+        _setup.Dispose();
+    }
+
+    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+        // WAL is a property of the file: set once, every later connection from any process uses it.
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Accounts are stored in {UsersDatabase}", DatabasePath);
     }
 
     private async Task<UserAccount?> FindOneAsync(string column, string value, CancellationToken cancellationToken)

@@ -20,13 +20,23 @@ public sealed class MongoFactAttribute : FactAttribute
         : null;
 }
 
+/// <summary>
+/// On a <see cref="UserDirectoryContract{TDirectory}"/> subclass that needs a real MongoDB: its inherited contract tests
+/// are skipped with the same reason as a <see cref="MongoFactAttribute"/> test.
+/// </summary>
+public sealed class NeedsMongoAttribute : StoreAvailabilityAttribute
+{
+    public override string? SkipReason =>
+        MongoFactAttribute.SkipReason(Environment.GetEnvironmentVariable(MongoFactAttribute.UrlVariable));
+}
+
 /// <summary>A database of its own on the server from <see cref="MongoFactAttribute.UrlVariable"/>, dropped afterwards.</summary>
 internal sealed class MongoTestDatabase : IAsyncDisposable
 {
     public MongoTestDatabase()
     {
         var server = Environment.GetEnvironmentVariable(MongoFactAttribute.UrlVariable)
-            ?? throw new InvalidOperationException($"{MongoFactAttribute.UrlVariable} is not set; mark the test [MongoFact].");
+            ?? throw new InvalidOperationException($"{MongoFactAttribute.UrlVariable} is not set; mark the test [MongoFact] or its class [NeedsMongo].");
         var builder = new MongoUrlBuilder(server);
         // Credentials in the URL authenticate against its database unless authSource says otherwise; keep that
         // database as the source when pointing the URL at a fresh one.

@@ -16,6 +16,7 @@ public static class ConversationEndpoints
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
     public const int MaxMembersPerRequest = 1_000;
+    private static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(2);
 
     public sealed record CreateRequest(string? Kind, string? Title, List<string>? Members);
     public sealed record AddMemberRequest(string? UserId, string? Role);
@@ -24,17 +25,24 @@ public static class ConversationEndpoints
     {
         var api = endpoints.MapGroup("/api/conversations").RequireAuthorization();
         api.MapPost("", CreateAsync);
-        api.MapGet("", (HttpContext http, IConversationHistory history) =>
-            JsonBody.Json(w =>
+        api.MapGet("", async (HttpContext http, IConversationHistory history) =>
+        {
+            // The list reflects every decision made before this call, wherever it was made.
+            await history.CatchUpAsync(CatchUpWait, http.RequestAborted);
+            return JsonBody.Json(w =>
             {
                 w.WriteStartArray();
                 foreach (var summary in history.ConversationsOf(Caller(http))) HistoryJson.WriteSummary(w, summary);
                 w.WriteEndArray();
-            }));
-        api.MapGet("/{id}", (string id, HttpContext http, IConversationHistory history) =>
-            history.Conversation(id, Caller(http)) is { } summary
+            });
+        });
+        api.MapGet("/{id}", async (string id, HttpContext http, IConversationHistory history) =>
+        {
+            if (!history.HasAccess(id, Caller(http))) await history.CatchUpAsync(CatchUpWait, http.RequestAborted);
+            return history.Conversation(id, Caller(http)) is { } summary
                 ? JsonBody.Json(w => HistoryJson.WriteSummary(w, summary))
-                : NotMember(id));
+                : NotMember(id);
+        });
         api.MapPost("/{id}/members", AddMemberAsync);
         api.MapDelete("/{id}/members/{userId}", RemoveMemberAsync);
         api.MapGet("/{id}/messages", Messages);
@@ -120,9 +128,11 @@ public static class ConversationEndpoints
     /// A page of history in seq order: with <c>before</c> the newest events below it, newest first; with <c>after</c>
     /// the oldest events above it, oldest first; with neither the newest page, newest first.
     /// </summary>
-    private static IResult Messages(string id, HttpContext http, IConversationHistory history, long? before, long? after, int? limit)
+    private static async Task<IResult> Messages(string id, HttpContext http, IConversationHistory history, long? before, long? after, int? limit)
     {
         var caller = Caller(http);
+        // Reads see every message decided before the call, even if this edge's history was a moment behind.
+        await history.CatchUpAsync(CatchUpWait, http.RequestAborted);
         if (!history.HasAccess(id, caller)) return NotMember(id);
         var size = limit ?? DefaultPageSize;
         if (size < 1 || size > MaxPageSize || before < 1 || after < 0 || (before is not null && after is not null && before <= after + 1))

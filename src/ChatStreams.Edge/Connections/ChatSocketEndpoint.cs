@@ -52,7 +52,9 @@ public static partial class ChatSocketEndpoint
         var userRate = limits.Join(userId);
         var connection = new ClientConnection(socket, userId, deviceId, options, services.GetRequiredService<IConversationHistory>(),
             connectionRate, userRate, logger, services.GetRequiredService<EdgeMetrics>());
-        // Registered before the session is announced, so no delivery routed to it can arrive unseen.
+        // "ready" is the first frame; then the socket is registered (before the session is announced, so no delivery
+        // routed to it can arrive unseen).
+        connection.Send(ServerFrames.Ready(userId, deviceId, options.Id, connection.ConnectionId, options));
         registry.Add(connection);
         try
         {
@@ -63,14 +65,13 @@ public static partial class ChatSocketEndpoint
             catch (Exception e) when (e is Confluent.Kafka.KafkaException)
             {
                 logger.LogWarning("Session of {User} not announced: {Reason}", userId, e.Message);
-                connection.Send(ServerFrames.Error(ErrorCodes.Unavailable, "the chat service is unavailable right now; reconnect in a moment"));
+                connection.Refuse(ErrorCodes.Unavailable, "the chat service is unavailable right now; reconnect in a moment");
                 connection.RequestClose(CloseReasons.Error, "session could not be registered");
             }
-            connection.Send(ServerFrames.Ready(userId, deviceId, options.Id, connection.ConnectionId, options));
-            // What the contacts' presence is now; changes follow as presence frames.
+            // What the contacts' presence is now (one queue item, however many contacts); changes follow.
             var history = services.GetRequiredService<IConversationHistory>();
-            foreach (var contact in history.ContactsOf(userId))
-                if (history.PresenceOf(contact) is { } presence) connection.Send(ServerFrames.Presence(presence));
+            var snapshot = history.ContactsOf(userId).Select(history.PresenceOf).OfType<PresenceChange>().Select(ServerFrames.Presence).ToList();
+            if (snapshot.Count > 0) connection.Enqueue(new OutboundItem.Frames(snapshot));
             if (long.TryParse(http.User.FindFirst("exp")?.Value, out var expires))
                 connection.ExpireAt(DateTimeOffset.FromUnixTimeSeconds(expires), services.GetRequiredService<TimeProvider>());
             logger.LogDebug("Connection {Connection}: user {User}, device {Device}.", connection.ConnectionId, userId, deviceId);

@@ -25,6 +25,9 @@ public sealed partial class ClientConnection
                 case OutboundItem.Frame frame:
                     await SendAsync(frame.Bytes, ct);
                     break;
+                case OutboundItem.Frames frames:
+                    foreach (var bytes in frames.All) await SendAsync(bytes, ct);
+                    break;
                 case OutboundItem.Event { ChatEvent: var chatEvent } when _holding:
                     _held.Add(chatEvent);
                     if (_held.Count >= _options.SendQueueCapacity) await ReleaseAsync(ct);
@@ -107,7 +110,8 @@ public sealed partial class ClientConnection
         var heads = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (conversationId, cursor) in request.Cursors)
         {
-            if (!_history.HasAccess(conversationId, UserId))
+            if (!_history.HasAccess(conversationId, UserId)
+                && (!await _history.CatchUpAsync(CursorAheadWait, ct) || !_history.HasAccess(conversationId, UserId)))
             {
                 await SendAsync(ServerFrames.Error(ErrorCodes.NotMember, $"you are not a member of conversation '{conversationId}' (or it does not exist); its cursor was ignored", conversationId: conversationId), ct);
                 continue;

@@ -25,6 +25,9 @@ public sealed class ClientFrameHandler(
 {
     public ClientFrameParser Parser { get; } = new(options.Value);
 
+    /// <summary>How long a membership miss waits for this edge's history to catch up (another edge may just have added the member).</summary>
+    private static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(2);
+
     public async Task HandleAsync(ClientConnection connection, ClientFrame frame)
     {
         switch (frame)
@@ -36,7 +39,8 @@ public sealed class ClientFrameHandler(
                 connection.Enqueue(new OutboundItem.Resume(resume));
                 break;
             case TypingFrame t:
-                if (!history.IsMember(t.ConversationId, connection.UserId))
+                if (!history.IsMember(t.ConversationId, connection.UserId)
+                    && (!await history.CatchUpAsync(CatchUpWait, CancellationToken.None) || !history.IsMember(t.ConversationId, connection.UserId)))
                 {
                     connection.Refuse(ErrorCodes.NotMember, $"you are not a member of conversation '{t.ConversationId}'", conversationId: t.ConversationId);
                     break;

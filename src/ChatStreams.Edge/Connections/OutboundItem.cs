@@ -9,6 +9,9 @@ internal abstract record OutboundItem
     /// <summary>A ready frame (ack, error, pong, typing, receipt, presence).</summary>
     public sealed record Frame(byte[] Bytes) : OutboundItem;
 
+    /// <summary>Several ready frames as one item (a presence snapshot), so their number does not count against the queue.</summary>
+    public sealed record Frames(IReadOnlyList<byte[]> All) : OutboundItem;
+
     /// <summary>A sequenced conversation event: sent in seq order, holes filled from history, repeats dropped.</summary>
     public sealed record Event(ChatEvent ChatEvent) : OutboundItem;
 

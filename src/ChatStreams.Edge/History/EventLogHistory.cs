@@ -21,6 +21,13 @@ public sealed class EventLogHistory(ILogger<EventLogHistory> logger) : IConversa
 
     public bool IsReady => _ready;
 
+    private Func<TimeSpan, CancellationToken, Task<bool>> _catchUp = (_, _) => Task.FromResult(true);
+
+    /// <summary>How to wait for the log's current end; set by the reader that feeds this history.</summary>
+    public void AttachCatchUp(Func<TimeSpan, CancellationToken, Task<bool>> catchUp) => _catchUp = catchUp;
+
+    public Task<bool> CatchUpAsync(TimeSpan timeout, CancellationToken ct) => _catchUp(timeout, ct);
+
     public void MarkReady() => _ready = true;
 
     public void Apply(ChatEvent e)

@@ -23,6 +23,51 @@ public sealed class EventLogReader(
 {
     private static readonly string[] SourceTopics = [Topics.ChatEvents, Topics.ChatReceipts, Topics.ChatPresence];
 
+    /// <summary>Next offset to read per chat.events partition (what the fold has passed).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _eventPositions = new();
+    private readonly SemaphoreSlim _endQuery = new(1, 1);
+    private IConsumer<byte[]?, byte[]?>? _endProbe;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        history.AttachCatchUp(CatchUpAsync);
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the fold has passed chat.events' end offsets as they are now.</summary>
+    public async Task<bool> CatchUpAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Dictionary<int, long> ends;
+        await _endQuery.WaitAsync(ct);
+        try
+        {
+            _endProbe ??= new ConsumerBuilder<byte[]?, byte[]?>(
+                KafkaClientConfigs.Consumer(kafka.Value, $"{edge.Value.Id}-history-probe", $"chatstreams-edge-{edge.Value.Id}-history")).Build();
+            ends = [];
+            foreach (var partition in _eventPositions.Keys)
+                ends[partition] = _endProbe.QueryWatermarkOffsets(new TopicPartition(Topics.ChatEvents, partition), timeout).High;
+        }
+        catch (KafkaException e)
+        {
+            logger.LogWarning("Could not read the end of chat.events: {Reason}", e.Error.Reason);
+            return false;
+        }
+        finally { _endQuery.Release(); }
+        while (ends.Any(end => _eventPositions.GetValueOrDefault(end.Key) < end.Value))
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(10, ct);
+        }
+        return true;
+    }
+
+    public override void Dispose()
+    {
+        _endProbe?.Dispose();
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
@@ -57,6 +102,7 @@ public sealed class EventLogReader(
         var partitions = await TopicPartitionsAsync(ct);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
         var notAtEnd = new HashSet<TopicPartition>(partitions);
+        foreach (var p in partitions.Where(p => p.Topic == Topics.ChatEvents)) _eventPositions[p.Partition.Value] = 0;
         logger.LogInformation("Replaying {Partitions} partitions of {Topics} into the edge's history.", partitions.Count, string.Join(", ", SourceTopics));
         while (!ct.IsCancellationRequested)
         {
@@ -64,6 +110,8 @@ public sealed class EventLogReader(
             if (result is null) continue;
             if (result.IsPartitionEOF)
             {
+                // At the end (past any transaction markers): the position is the partition's end offset.
+                if (result.Topic == Topics.ChatEvents) _eventPositions[result.Partition.Value] = result.Offset.Value;
                 if (notAtEnd.Remove(result.TopicPartition) && notAtEnd.Count == 0 && !history.IsReady)
                 {
                     history.MarkReady();
@@ -86,6 +134,8 @@ public sealed class EventLogReader(
             {
                 logger.LogWarning("Skipped an unreadable record at {Topic}[{Partition}]@{Offset}: {Reason}", result.Topic, result.Partition.Value, result.Offset.Value, e.Message);
             }
+            // Only once folded: a catch-up that sees this position may read the record's effects.
+            if (result.Topic == Topics.ChatEvents) _eventPositions[result.Partition.Value] = result.Offset.Value + 1;
         }
     }
 

@@ -12,6 +12,12 @@ public interface IConversationHistory
     /// <summary>False until the history has caught up with the log as it was when the edge started.</summary>
     bool IsReady { get; }
 
+    /// <summary>
+    /// Waits until the history holds everything in chat.events at the time of the call: what another edge or a REST
+    /// call just had decided (a new conversation, a new member) is visible here afterwards. False on timeout.
+    /// </summary>
+    Task<bool> CatchUpAsync(TimeSpan timeout, CancellationToken ct);
+
     /// <summary>Last seq known for the conversation (0 when unknown).</summary>
     long Head(string conversationId);
 
