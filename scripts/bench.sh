@@ -18,3 +18,7 @@ bench streams --output docs/benchmarks.md
 # Conversation + fan-out topologies: messages/s and deliveries/s for groups of 2, 50 and 500, and the topologies'
 # share of end-to-end latency (section "## Chat topologies").
 bench topologies --output docs/benchmarks.md
+
+# Real WebSocket clients through the gateway and both edges of `chatstreams up`: send → ack and send → message latency and
+# deliveries/s of direct and group chat, every device's seqs checked (section "## Edge and gateway").
+bench edge --output docs/benchmarks.md

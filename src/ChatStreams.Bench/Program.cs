@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChatStreams.Bench.BrokerBench;
+using ChatStreams.Bench.Edge;
 using ChatStreams.Bench.Streams;
 using ChatStreams.Bench.Topologies;
 
@@ -9,5 +10,6 @@ var root = new RootCommand("ChatStreams benchmarks")
     BrokerBenchCommand.Create(),
     StreamsBenchCommand.Create(),
     TopologiesBenchCommand.Create(),
+    EdgeBenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
