@@ -80,9 +80,9 @@ public static class EdgeBenchCommand
         return 1;
     }
 
-    /// <summary>The topologies' commit interval in the `up` the benchmark starts: the environment it inherits, else the runtime's default.</summary>
+    /// <summary>The topologies' commit interval in the `up` the benchmark starts: the environment it inherits, else the chat applications' default.</summary>
     private static int CommitIntervalMs() =>
         int.TryParse(Environment.GetEnvironmentVariable($"{StreamsConfig.Section}__{nameof(StreamsConfig.CommitIntervalMs)}"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             ? ms
-            : new StreamsConfig().CommitIntervalMs;
+            : ChatStreams.Topologies.ChatApplications.DefaultCommitIntervalMs;
 }

@@ -3,6 +3,7 @@ using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Streams;
 using ChatStreams.Topologies;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace ChatStreams.Host.Commands;
@@ -28,7 +29,8 @@ internal static class TopologyCommand
             try
             {
                 var applications = ChatApplications.Select(parse.GetValue(names) ?? []);
-                var streams = HostConfiguration.Bind<StreamsConfig>(configuration, StreamsConfig.Section);
+                var streams = new StreamsConfig { CommitIntervalMs = ChatApplications.DefaultCommitIntervalMs };
+                configuration.GetSection(StreamsConfig.Section).Bind(streams);
                 streams.Kafka = HostConfiguration.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
                 var registry = HostConfiguration.Bind<SchemaRegistryClientOptions>(configuration, SchemaRegistryClientOptions.SectionName);
                 var topics = HostConfiguration.Bind<TopicSettings>(configuration, TopicSettings.SectionName);
