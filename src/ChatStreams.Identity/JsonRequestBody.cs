@@ -13,10 +13,11 @@ namespace ChatStreams.Identity;
 /// </summary>
 public static class JsonRequestBody
 {
-    /// <summary>Account requests are a few hundred bytes; anything near this size is not a client of ours.</summary>
+    /// <summary>Most requests are a few hundred bytes; anything near this size is not a client of ours.</summary>
     public const long MaxBytes = 16 * 1024;
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, CancellationToken cancellationToken)
+    /// <param name="maxBytes">Largest body accepted; <see cref="MaxBytes"/> unless the request can carry more (a group's member list).</param>
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, CancellationToken cancellationToken, long maxBytes = MaxBytes)
         where T : class
     {
         var request = context.Request;
@@ -25,14 +26,14 @@ public static class JsonRequestBody
             return (null, Invalid("The request body must be JSON: send 'Content-Type: application/json'."));
         }
 
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
-            return (null, Invalid($"The request body is larger than {MaxBytes} bytes."));
+            return (null, Invalid($"The request body is larger than {maxBytes} bytes."));
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
         {
-            sizeLimit.MaxRequestBodySize = MaxBytes; // also bounds chunked bodies, which carry no Content-Length
+            sizeLimit.MaxRequestBodySize = maxBytes; // also bounds chunked bodies, which carry no Content-Length
         }
 
         var serializerOptions = context.RequestServices.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions
@@ -48,7 +49,7 @@ public static class JsonRequestBody
         {
             // Well-formed JSON of the wrong shape; the serializer's own message names internal types, so say it plainly.
             return (null, Invalid(e.Path is { Length: > 1 } path
-                ? $"The value at {path} has the wrong type; send a JSON object whose fields are strings."
+                ? $"The value at {path} has the wrong type; see the API reference for the fields and their types."
                 : "The request body must be a JSON object."));
         }
         catch (JsonException e)

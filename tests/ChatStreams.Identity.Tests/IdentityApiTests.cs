@@ -196,7 +196,7 @@ public sealed class IdentityApiTests(IdentityApiServer server) : IClassFixture<I
         using var response = await server.Client.PostAsync("/api/auth/login", content);
 
         var problem = await AssertProblem(response, HttpStatusCode.BadRequest, "invalid_request");
-        Assert.Equal("The value at $.username has the wrong type; send a JSON object whose fields are strings.", problem.GetProperty("detail").GetString());
+        Assert.Equal("The value at $.username has the wrong type; see the API reference for the fields and their types.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public static class ConversationEndpoints
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
     public const int MaxMembersPerRequest = 1_000;
+    /// <summary>Room for a full member list of user ids.</summary>
+    private const long MaxCreateBodyBytes = 256 * 1024;
     private static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(2);
 
     public sealed record CreateRequest(string? Kind, string? Title, List<string>? Members);
@@ -56,7 +58,7 @@ public static class ConversationEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext http, ConversationCommands commands, IUserDirectory users)
     {
-        var (body, problem) = await JsonBody.ReadAsync<CreateRequest>(http.Request);
+        var (body, problem) = await JsonRequestBody.ReadAsync<CreateRequest>(http, http.RequestAborted, MaxCreateBodyBytes);
         if (problem is not null) return problem;
         var caller = Caller(http);
         var errors = new Dictionary<string, string[]>();
@@ -96,7 +98,7 @@ public static class ConversationEndpoints
 
     private static async Task<IResult> AddMemberAsync(string id, HttpContext http, ConversationCommands commands, IUserDirectory users)
     {
-        var (body, problem) = await JsonBody.ReadAsync<AddMemberRequest>(http.Request);
+        var (body, problem) = await JsonRequestBody.ReadAsync<AddMemberRequest>(http, http.RequestAborted);
         if (problem is not null) return problem;
         if (string.IsNullOrEmpty(body!.UserId))
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidRequest, "userId is missing");

@@ -57,19 +57,16 @@ public static class EventJson
                 w.WriteNumber("targetSeq", edited.TargetSeq);
                 w.WriteString("userId", e.UserId);
                 w.WriteString("body", edited.Body);
-                w.WriteString("at", Iso(e.OccurredAt));
                 break;
             case MessageDeleted deleted:
                 w.WriteNumber("targetSeq", deleted.TargetSeq);
                 w.WriteString("userId", e.UserId);
-                w.WriteString("at", Iso(e.OccurredAt));
                 break;
             case ReactionChanged reaction:
                 w.WriteNumber("targetSeq", reaction.TargetSeq);
                 w.WriteString("userId", e.UserId);
                 w.WriteString("emoji", reaction.Emoji);
                 w.WriteString("action", reaction.Action == ReactionAction.Remove ? "remove" : "add");
-                w.WriteString("at", Iso(e.OccurredAt));
                 break;
             case ConversationCreated created:
                 w.WriteString("kind", created.Kind == ConversationKind.Direct ? "direct" : "group");
@@ -77,20 +74,19 @@ public static class EventJson
                 w.WriteString("createdBy", e.UserId);
                 WriteStrings(w, "members", created.Members);
                 WriteStrings(w, "admins", created.Admins);
-                w.WriteString("at", Iso(e.OccurredAt));
                 break;
             case MemberAdded added:
                 w.WriteString("userId", added.MemberId);
                 w.WriteString("role", added.Role == MemberRole.Admin ? "admin" : "member");
                 w.WriteString("by", e.UserId);
-                w.WriteString("at", Iso(e.OccurredAt));
                 break;
             case MemberRemoved removed:
                 w.WriteString("userId", removed.MemberId);
                 w.WriteString("by", e.UserId);
-                w.WriteString("at", Iso(e.OccurredAt));
                 break;
         }
+        // Every other event says when it happened; a message's time is its sentAt.
+        if (e.Payload is not MessageSent) w.WriteString("at", Iso(e.OccurredAt));
     }
 
     private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)

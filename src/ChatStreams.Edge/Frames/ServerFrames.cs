@@ -13,15 +13,20 @@ public static class ServerFrames
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Build(Action<Utf8JsonWriter> write)
+    /// <summary>One frame: a JSON object whose fields <paramref name="write"/> writes.</summary>
+    public static byte[] Build(Action<Utf8JsonWriter> write) => Utf8Json(w =>
+    {
+        w.WriteStartObject();
+        write(w);
+        w.WriteEndObject();
+    });
+
+    /// <summary>Any JSON value as UTF-8 (frames, and REST answers made of the same field writers).</summary>
+    public static byte[] Utf8Json(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            writer.WriteStartObject();
             write(writer);
-            writer.WriteEndObject();
-        }
         return buffer.WrittenSpan.ToArray();
     }
 
