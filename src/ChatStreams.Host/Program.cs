@@ -11,6 +11,7 @@ var root = new RootCommand("ChatStreams: real-time chat on Kafka streams")
     TopologyCommand.Create(),
     EdgeCommand.Create(),
     GatewayCommand.Create(),
+    SinkCommand.Create(),
 };
 using var shutdown = new ShutdownSignal();
 // Our own signal handling replaces System.CommandLine's, which lets SIGTERM kill the process mid-shutdown.

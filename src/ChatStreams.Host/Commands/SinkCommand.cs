@@ -1,0 +1,65 @@
+using System.CommandLine;
+using ChatStreams.Contracts;
+using ChatStreams.Kafka;
+using ChatStreams.Sinks;
+using ChatStreams.Sinks.History;
+using ChatStreams.Sinks.History.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace ChatStreams.Host.Commands;
+
+/// <summary>
+/// `chatstreams sink history`: lands chat.events and chat.receipts in the history store (History__SqlitePath, default
+/// data/history.db) as consumer group chatstreams-sink-history, batching per Sinks__BatchSize / Sinks__BatchLinger.
+/// Offsets are committed only after a batch is durably written, so a crashed sink resumes where its store is.
+/// </summary>
+internal static class SinkCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "The sink to run: history" };
+        var verbose = new Option<bool>("--verbose") { Description = "Debug logging" };
+        var command = new Command("sink", "Run a sink that lands Kafka topics in a store (history)") { name, verbose };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var loggers = HostLogging.Create(parse.GetValue(verbose));
+            var logger = loggers.CreateLogger("ChatStreams.Host");
+            var configuration = HostConfiguration.Build();
+            var sink = parse.GetValue(name);
+            if (sink != HistorySinkWriter.SinkName)
+            {
+                Console.Error.WriteLine($"error: unknown sink '{sink}'; the sinks are: {HistorySinkWriter.SinkName}");
+                return 2;
+            }
+            try
+            {
+                var kafka = HostConfiguration.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
+                var sinks = HostConfiguration.Bind<SinkOptions>(configuration, SinkOptions.Section);
+                var history = HostConfiguration.Bind<HistoryStoreOptions>(configuration, HistoryStoreOptions.Section);
+                var registry = HostConfiguration.Bind<SchemaRegistryClientOptions>(configuration, SchemaRegistryClientOptions.SectionName);
+                if (!string.Equals(history.Store, "sqlite", StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidOperationException($"History:Store '{history.Store}' is not supported yet; use 'sqlite'.");
+                using var registryClient = registry.CreateClient();
+                var store = new SqliteHistoryStore(history.SqlitePath, loggers.CreateLogger<SqliteHistoryStore>());
+                await store.InitializeAsync(ct);
+                var runner = new SinkRunner<HistoryRecord>(HistorySinkWriter.SinkName, new HistoryDecoder(new ChatSerdes(registryClient, registry)),
+                    new HistorySinkWriter(store), kafka, sinks, loggers.CreateLogger("ChatStreams.Sinks.History"));
+                Console.Out.WriteLine($"sink history running: {store.DatabasePath}");
+                Console.Out.Flush();
+                await runner.RunAsync(ct);
+                return 0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or Confluent.Kafka.KafkaException or Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                logger.LogCritical("sink {Sink} could not run: {Reason}", sink, e.Message);
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}

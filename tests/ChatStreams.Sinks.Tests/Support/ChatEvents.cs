@@ -1,0 +1,46 @@
+using chatstreams.v1;
+
+namespace ChatStreams.Sinks.Tests.Support;
+
+/// <summary>Sequenced events of one conversation as the sequencer writes them (seq, time and ids filled in).</summary>
+public sealed class ChatEvents(string conversationId)
+{
+    public static readonly DateTime Start = new(2025, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    private long _seq;
+
+    public long Seq => _seq;
+
+    public ChatEvent Created(string by, string[] members, ConversationKind kind = ConversationKind.Group, string? title = "team", string[]? admins = null) =>
+        Next(by, new ConversationCreated { Kind = kind, Title = title, Members = members, Admins = admins ?? [by] });
+
+    public ChatEvent Added(string by, string member) => Next(by, new MemberAdded { MemberId = member });
+
+    public ChatEvent Removed(string by, string member) => Next(by, new MemberRemoved { MemberId = member });
+
+    public ChatEvent Sent(string by, string body) =>
+        Next(by, new MessageSent { MessageId = $"m-{_seq + 1}", Body = body, Attachments = [new Attachment { MediaId = "media-" + (_seq + 1) }] });
+
+    public ChatEvent Edited(string by, long target, string body) => Next(by, new MessageEdited { TargetSeq = target, Body = body });
+
+    public ChatEvent Deleted(string by, long target) => Next(by, new MessageDeleted { TargetSeq = target });
+
+    public ChatEvent Reacted(string by, long target, string emoji, ReactionAction action = ReactionAction.Add) =>
+        Next(by, new ReactionChanged { TargetSeq = target, Emoji = emoji, Action = action });
+
+    /// <summary>A rejection: no position of its own, it carries the last seq.</summary>
+    public ChatEvent Rejected(string by) => Make(_seq, by, new CommandRejected { Code = "not_member", Reason = "not a member" });
+
+    public static ReceiptUpdate Receipt(string conversationId, string userId, long delivered, long read) => new()
+    {
+        ConversationId = conversationId, UserId = userId, DeliveredSeq = delivered, ReadSeq = read, At = Start,
+    };
+
+    private ChatEvent Next(string by, object payload) => Make(++_seq, by, payload);
+
+    private ChatEvent Make(long seq, string by, object payload) => new()
+    {
+        ConversationId = conversationId, Seq = seq, EventId = $"{conversationId}-e{seq}-{Guid.NewGuid():N}", CommandId = $"cmd-{Guid.NewGuid():N}",
+        UserId = by, DeviceId = by + "-phone", OccurredAt = Start.AddSeconds(seq), Payload = payload,
+    };
+}
