@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatStreams.Edge.Frames;
 using ChatStreams.Edge.History;
+using ChatStreams.Sinks.History;
 
 namespace ChatStreams.Edge.Api;
 

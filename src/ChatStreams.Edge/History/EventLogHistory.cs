@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatStreams.Sinks.History;
 using chatstreams.v1;
 using Microsoft.Extensions.Logging;
 
@@ -207,19 +208,7 @@ public sealed class EventLogHistory(ILogger<EventLogHistory> logger) : IConversa
             MessageEdited edited => edited.TargetSeq,
             _ => 0,
         };
-        if (target == 0 || !state.Messages.TryGetValue(target, out var message) || !message.Deleted) return e;
-        object payload = e.Payload switch
-        {
-            MessageSent sent => new MessageSent { MessageId = sent.MessageId, Body = "", Attachments = [] },
-            MessageEdited edited => new MessageEdited { TargetSeq = edited.TargetSeq, Body = "" },
-            _ => e.Payload,
-        };
-        return new ChatEvent
-        {
-            ConversationId = e.ConversationId, Seq = e.Seq, EventId = e.EventId, CommandId = e.CommandId,
-            ClientMessageId = e.ClientMessageId, UserId = e.UserId, DeviceId = e.DeviceId, EdgeId = e.EdgeId,
-            OccurredAt = e.OccurredAt, CommandIssuedAt = e.CommandIssuedAt, Trace = e.Trace, Payload = payload,
-        };
+        return target != 0 && state.Messages.TryGetValue(target, out var message) && message.Deleted ? DeletedText.Redact(e) : e;
     }
 
     private static MessageView View(MessageState m) => new(m.Body, m.Edited, m.Deleted,

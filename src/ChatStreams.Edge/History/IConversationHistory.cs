@@ -1,3 +1,4 @@
+using ChatStreams.Sinks.History;
 using chatstreams.v1;
 
 namespace ChatStreams.Edge.History;
@@ -50,17 +51,6 @@ public interface IConversationHistory
     /// <summary>Messages the user may read whose current text contains every term of the query, newest first.</summary>
     IReadOnlyList<HistoryItem> Search(string userId, string query, string? conversationId, int limit);
 }
-
-/// <summary>A sequenced event, and for messages their current state (edits, deletion, reactions).</summary>
-public sealed record HistoryItem(ChatEvent Event, MessageView? Message);
-
-public sealed record MessageView(string Body, bool Edited, bool Deleted, IReadOnlyDictionary<string, IReadOnlyList<string>> Reactions);
-
-public sealed record ConversationMember(string UserId, string Role);
-
-public sealed record ConversationSummary(
-    string ConversationId, string Kind, string? Title, IReadOnlyList<ConversationMember> Members, bool IsMember,
-    long LastSeq, long DeliveredSeq, long ReadSeq, long Unread, DateTime CreatedAt, DateTime LastActivity, HistoryItem? LastMessage);
 
 /// <summary>A pending wait for the event a command caused (its sequenced event, or a rejection or dedup).</summary>
 public sealed class DecisionWatch(Task<ChatEvent> decision, Action cancel) : IDisposable

@@ -22,21 +22,4 @@ internal static class EventRecordCodec
         using var stream = new MemoryStream(bytes);
         return new SpecificDatumReader<ChatEvent>(ChatEvent._SCHEMA, ChatEvent._SCHEMA).Read(null!, new BinaryDecoder(stream));
     }
-
-    /// <summary>The event with the text of a deleted message taken out (the sent message, or an edit of it).</summary>
-    public static ChatEvent Redacted(ChatEvent e)
-    {
-        object payload = e.Payload switch
-        {
-            MessageSent sent => new MessageSent { MessageId = sent.MessageId, Body = "", Attachments = [] },
-            MessageEdited edited => new MessageEdited { TargetSeq = edited.TargetSeq, Body = "" },
-            _ => e.Payload,
-        };
-        return new ChatEvent
-        {
-            ConversationId = e.ConversationId, Seq = e.Seq, EventId = e.EventId, CommandId = e.CommandId,
-            ClientMessageId = e.ClientMessageId, UserId = e.UserId, DeviceId = e.DeviceId, EdgeId = e.EdgeId,
-            OccurredAt = e.OccurredAt, CommandIssuedAt = e.CommandIssuedAt, Trace = e.Trace, Payload = payload,
-        };
-    }
 }

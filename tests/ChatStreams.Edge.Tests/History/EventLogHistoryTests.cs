@@ -1,4 +1,5 @@
 using ChatStreams.Edge.History;
+using ChatStreams.Sinks.History;
 using ChatStreams.Edge.Tests.Support;
 using chatstreams.v1;
 using Microsoft.Extensions.Logging.Abstractions;

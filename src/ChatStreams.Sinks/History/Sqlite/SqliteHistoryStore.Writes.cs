@@ -129,7 +129,7 @@ public sealed partial class SqliteHistoryStore
             """, ct, ("@c", conversationId), ("@t", targetSeq), ("@only", onlySeq));
         foreach (var (seq, record) in rows)
         {
-            var redacted = EventRecordCodec.Redacted(EventRecordCodec.Decode(record));
+            var redacted = DeletedText.Redact(EventRecordCodec.Decode(record));
             await sql.ExecuteAsync("UPDATE events SET record = @record WHERE conversation_id = @c AND seq = @seq", ct,
                 ("@c", conversationId), ("@seq", seq), ("@record", EventRecordCodec.Encode(redacted)));
         }
