@@ -3,14 +3,14 @@ using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Sinks;
 using ChatStreams.Sinks.History;
-using ChatStreams.Sinks.History.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace ChatStreams.Host.Commands;
 
 /// <summary>
-/// `chatstreams sink history`: lands chat.events and chat.receipts in the history store (History__SqlitePath, default
-/// data/history.db) as consumer group chatstreams-sink-history, batching per Sinks__BatchSize / Sinks__BatchLinger.
+/// `chatstreams sink history`: lands chat.events and chat.receipts in the history store (History__Store: sqlite at
+/// History__SqlitePath, default data/history.db, or mongo at History__MongoUrl) as consumer group
+/// chatstreams-sink-history, batching per Sinks__BatchSize / Sinks__BatchLinger.
 /// Offsets are committed only after a batch is durably written, so a crashed sink resumes where its store is.
 /// </summary>
 internal static class SinkCommand
@@ -37,14 +37,13 @@ internal static class SinkCommand
                 var sinks = HostConfiguration.Bind<SinkOptions>(configuration, SinkOptions.Section);
                 var history = HostConfiguration.Bind<HistoryStoreOptions>(configuration, HistoryStoreOptions.Section);
                 var registry = HostConfiguration.Bind<SchemaRegistryClientOptions>(configuration, SchemaRegistryClientOptions.SectionName);
-                if (!string.Equals(history.Store, "sqlite", StringComparison.OrdinalIgnoreCase))
-                    throw new InvalidOperationException($"History:Store '{history.Store}' is not supported yet; use 'sqlite'.");
+                var store = HistoryStores.Open(history, loggers);
+                using var client = store as IDisposable; // the MongoDB store owns a client and its connection pool
                 using var registryClient = registry.CreateClient();
-                var store = new SqliteHistoryStore(history.SqlitePath, loggers.CreateLogger<SqliteHistoryStore>());
                 await store.InitializeAsync(ct);
                 var runner = new SinkRunner<HistoryRecord>(HistorySinkWriter.SinkName, new HistoryDecoder(new ChatSerdes(registryClient, registry)),
                     new HistorySinkWriter(store), kafka, sinks, loggers.CreateLogger("ChatStreams.Sinks.History"));
-                Console.Out.WriteLine($"sink history running: {store.DatabasePath}");
+                Console.Out.WriteLine($"sink history running: {HistoryStores.Describe(store)}");
                 Console.Out.Flush();
                 await runner.RunAsync(ct);
                 return 0;
@@ -53,7 +52,8 @@ internal static class SinkCommand
             {
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or Confluent.Kafka.KafkaException or Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or Confluent.Kafka.KafkaException or Microsoft.Data.Sqlite.SqliteException or IOException
+                                        or MongoDB.Driver.MongoException or TimeoutException)
             {
                 logger.LogCritical("sink {Sink} could not run: {Reason}", sink, e.Message);
                 Console.Error.WriteLine($"error: {e.Message}");

@@ -37,7 +37,7 @@ public abstract class HistoryStoreContract
         ];
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task Applying_the_same_batch_again_changes_nothing()
     {
         var store = await CreateStoreAsync();
@@ -54,7 +54,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(12, await store.HeadAsync("c1", default));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task The_order_of_events_within_a_batch_does_not_matter()
     {
         var ordered = await CreateStoreAsync();
@@ -66,7 +66,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(await HistorySnapshot.TakeAsync(ordered, "c1", Everyone), await HistorySnapshot.TakeAsync(shuffled, "c1", Everyone));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task Batches_split_anywhere_give_the_same_history_as_one_batch()
     {
         var whole = await CreateStoreAsync();
@@ -77,7 +77,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(await HistorySnapshot.TakeAsync(whole, "c1", Everyone), await HistorySnapshot.TakeAsync(pieces, "c1", Everyone));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task Members_read_only_the_seqs_from_their_join_to_their_leave()
     {
         var store = await CreateStoreAsync();
@@ -101,7 +101,7 @@ public abstract class HistoryStoreContract
         Assert.Empty(await store.ConversationsOfAsync("dave", default));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task A_removed_member_keeps_reading_up_to_their_removal_but_no_longer_lists_the_conversation()
     {
         var store = await CreateStoreAsync();
@@ -119,7 +119,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(["carol"], await store.ContactsOfAsync("alice", default));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task Events_page_forwards_and_backwards_within_the_bounds()
     {
         var store = await CreateStoreAsync();
@@ -133,7 +133,7 @@ public abstract class HistoryStoreContract
         Assert.Empty(await store.EventsAsync("unknown", "alice", 0, 100, 10, false, default));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task A_deleted_message_is_a_tombstone_whose_text_and_edits_are_gone()
     {
         var store = await CreateStoreAsync();
@@ -152,7 +152,7 @@ public abstract class HistoryStoreContract
         ], items.Select(HistorySnapshot.Describe));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task Reactions_are_added_and_removed_per_user_and_emoji()
     {
         var store = await CreateStoreAsync();
@@ -171,7 +171,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(["bob", "carol"], message.Reactions["🍕"]);
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task The_conversation_list_shows_last_message_read_state_and_unread_per_user()
     {
         var store = await CreateStoreAsync();
@@ -204,7 +204,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(["alice", "carol"], await store.ContactsOfAsync("bob", default));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task A_receipt_that_arrives_before_its_conversation_is_kept()
     {
         var store = await CreateStoreAsync();
@@ -216,7 +216,7 @@ public abstract class HistoryStoreContract
         Assert.Equal((2L, 2L, 1L), (summary.DeliveredSeq, summary.ReadSeq, summary.Unread));
     }
 
-    [Fact]
+    [HistoryFact]
     public async Task Rejections_and_dedup_notices_take_no_place_in_history()
     {
         var store = await CreateStoreAsync();

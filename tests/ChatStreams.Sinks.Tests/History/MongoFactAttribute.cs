@@ -1,0 +1,71 @@
+using MongoDB.Driver;
+
+namespace ChatStreams.Sinks.Tests.History;
+
+/// <summary>
+/// A test that needs a real MongoDB: it runs when <see cref="UrlVariable"/> is set and is reported as skipped, with
+/// how to run it, when not. No MongoDB server package exists on the build machines, so skipping is the usual case.
+/// </summary>
+public sealed class MongoFactAttribute : FactAttribute
+{
+    public const string UrlVariable = "CHATSTREAMS_MONGO_URL";
+
+    public MongoFactAttribute()
+    {
+        Skip = SkipReason(Environment.GetEnvironmentVariable(UrlVariable));
+    }
+
+    public static string? SkipReason(string? url) => string.IsNullOrWhiteSpace(url)
+        ? $"needs a MongoDB server: set {UrlVariable}=mongodb://host:27017 (for example mongodb://127.0.0.1:27017) to run"
+        : null;
+}
+
+/// <summary>On a <see cref="HistoryStoreContract"/> subclass that needs a real MongoDB: its inherited tests are skipped like a <see cref="MongoFactAttribute"/> test.</summary>
+public sealed class NeedsMongoAttribute : StoreAvailabilityAttribute
+{
+    public override string? SkipReason => MongoFactAttribute.SkipReason(Environment.GetEnvironmentVariable(MongoFactAttribute.UrlVariable));
+}
+
+/// <summary>Fresh databases on the server from <see cref="MongoFactAttribute.UrlVariable"/>, all dropped on dispose.</summary>
+internal sealed class MongoTestDatabases : IAsyncDisposable
+{
+    private readonly MongoUrlBuilder _server;
+    private readonly MongoClient _client;
+    private readonly List<string> _names = [];
+
+    public MongoTestDatabases()
+    {
+        var server = Environment.GetEnvironmentVariable(MongoFactAttribute.UrlVariable)
+            ?? throw new InvalidOperationException($"{MongoFactAttribute.UrlVariable} is not set; mark the test [MongoFact] or its class [NeedsMongo].");
+        _server = new MongoUrlBuilder(server);
+        // Credentials in the URL authenticate against its database unless authSource says otherwise; keep that
+        // database as the source when pointing the URL at a fresh one.
+        if (!string.IsNullOrEmpty(_server.Username) && string.IsNullOrEmpty(_server.AuthenticationSource))
+            _server.AuthenticationSource = string.IsNullOrEmpty(_server.DatabaseName) ? "admin" : _server.DatabaseName;
+        _client = new MongoClient(_server.ToMongoUrl());
+    }
+
+    public MongoClient Client => _client;
+
+    /// <summary>The URL of a new database, unique to this run.</summary>
+    public (string Name, string Url) Create()
+    {
+        var name = $"chatstreams_history_test_{Guid.NewGuid():N}";
+        _names.Add(name);
+        var builder = new MongoUrlBuilder(_server.ToString()) { DatabaseName = name };
+        if (!string.IsNullOrEmpty(_server.AuthenticationSource)) builder.AuthenticationSource = _server.AuthenticationSource;
+        return (name, builder.ToString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            foreach (var name in _names) await _client.DropDatabaseAsync(name);
+        }
+        finally
+        {
+            _client.Dispose();
+        }
+    }
+}
