@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using MongoDB.Bson;
 using MongoDB.Driver;
 

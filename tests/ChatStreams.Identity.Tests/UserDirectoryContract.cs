@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 namespace ChatStreams.Identity.Tests;
 
 /// <summary>
@@ -28,7 +29,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         await DeleteStoreAsync();
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task Register_ThenFindByNameIgnoringCaseAndById()
     {
         var created = new DateTimeOffset(2025, 3, 4, 5, 6, 7, 890, TimeSpan.Zero);
@@ -43,7 +44,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Null(await Users.FindByIdAsync("no-such-id"));
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task Register_SameNameInAnyCase_IsTaken()
     {
         var first = Account("Bob");
@@ -54,7 +55,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Equal(first.UserId, (await Users.FindByUsernameAsync("bOb"))!.UserId);
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task Register_TwoDirectoriesRacingForOneName_ExactlyOneWins()
     {
         using var first = Open();
@@ -76,7 +77,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Equal(winner.UserId, (await second.FindByUsernameAsync("RACER"))!.UserId);
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task Search_MatchesUsernameOrDisplayNameIgnoringCase_BestMatchesFirst()
     {
         await Register("ann", "Zed");
@@ -94,7 +95,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Empty(await Users.SearchAsync("nobody", 10));
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task Search_LikeWildcardsInTheQueryAreLiteral()
     {
         await Register("under_score", "Under Score");
@@ -109,7 +110,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Empty(await Users.SearchAsync("_x_", 10));
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task Search_RegexAndExpressionCharactersInTheQueryAreLiteral()
     {
         await Register("dot", "a.b");
@@ -126,7 +127,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Equal(["dollar"], (await Users.SearchAsync("$MONEY", 10)).Select(h => h.Username));
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task Search_LimitIsAppliedAndCappedAt50()
     {
         for (var i = 0; i < 55; i++)
@@ -140,7 +141,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Empty(await Users.SearchAsync("   ", 10));
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task Search_NonAsciiDisplayNamesIgnoreCase()
     {
         await Register("zoe2", "ÉLODIE Ünal");
@@ -149,7 +150,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Equal(["zoe2"], (await Users.SearchAsync("ünal", 10)).Select(h => h.Username));
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task GetProfiles_ReturnsKnownIdsOnly()
     {
         var carol = await Register("carol", "Carol");
@@ -163,7 +164,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Empty(await Users.GetProfilesAsync([]));
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task GetProfiles_ManyIds_AreLookedUpInChunks()
     {
         var registered = new List<string>();
@@ -177,7 +178,7 @@ public abstract class UserDirectoryContract<TDirectory> : IAsyncLifetime
         Assert.Equal(registered.Order(), (await Users.GetProfilesAsync(ids)).Keys.Order());
     }
 
-    [DirectoryFact]
+    [ContractFact]
     public async Task UpdatePasswordHash_ReplacesStoredHash()
     {
         var erin = await Register("erin", "Erin");

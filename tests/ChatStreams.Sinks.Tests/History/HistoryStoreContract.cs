@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using ChatStreams.Sinks.History;
 using ChatStreams.Sinks.Tests.Support;
 using chatstreams.v1;
@@ -37,7 +38,7 @@ public abstract class HistoryStoreContract
         ];
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task Applying_the_same_batch_again_changes_nothing()
     {
         var store = await CreateStoreAsync();
@@ -54,7 +55,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(12, await store.HeadAsync("c1", default));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task The_order_of_events_within_a_batch_does_not_matter()
     {
         var ordered = await CreateStoreAsync();
@@ -66,7 +67,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(await HistorySnapshot.TakeAsync(ordered, "c1", Everyone), await HistorySnapshot.TakeAsync(shuffled, "c1", Everyone));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task Batches_split_anywhere_give_the_same_history_as_one_batch()
     {
         var whole = await CreateStoreAsync();
@@ -77,7 +78,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(await HistorySnapshot.TakeAsync(whole, "c1", Everyone), await HistorySnapshot.TakeAsync(pieces, "c1", Everyone));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task Members_read_only_the_seqs_from_their_join_to_their_leave()
     {
         var store = await CreateStoreAsync();
@@ -101,7 +102,7 @@ public abstract class HistoryStoreContract
         Assert.Empty(await store.ConversationsOfAsync("dave", default));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task A_removed_member_keeps_reading_up_to_their_removal_but_no_longer_lists_the_conversation()
     {
         var store = await CreateStoreAsync();
@@ -119,7 +120,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(["carol"], await store.ContactsOfAsync("alice", default));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task Events_page_forwards_and_backwards_within_the_bounds()
     {
         var store = await CreateStoreAsync();
@@ -133,7 +134,7 @@ public abstract class HistoryStoreContract
         Assert.Empty(await store.EventsAsync("unknown", "alice", 0, 100, 10, false, default));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task A_deleted_message_is_a_tombstone_whose_text_and_edits_are_gone()
     {
         var store = await CreateStoreAsync();
@@ -152,7 +153,7 @@ public abstract class HistoryStoreContract
         ], items.Select(HistorySnapshot.Describe));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task Reactions_are_added_and_removed_per_user_and_emoji()
     {
         var store = await CreateStoreAsync();
@@ -171,7 +172,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(["bob", "carol"], message.Reactions["🍕"]);
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task The_conversation_list_shows_last_message_read_state_and_unread_per_user()
     {
         var store = await CreateStoreAsync();
@@ -204,7 +205,7 @@ public abstract class HistoryStoreContract
         Assert.Equal(["alice", "carol"], await store.ContactsOfAsync("bob", default));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task A_receipt_that_arrives_before_its_conversation_is_kept()
     {
         var store = await CreateStoreAsync();
@@ -216,7 +217,7 @@ public abstract class HistoryStoreContract
         Assert.Equal((2L, 2L, 1L), (summary.DeliveredSeq, summary.ReadSeq, summary.Unread));
     }
 
-    [HistoryFact]
+    [ContractFact]
     public async Task Rejections_and_dedup_notices_take_no_place_in_history()
     {
         var store = await CreateStoreAsync();

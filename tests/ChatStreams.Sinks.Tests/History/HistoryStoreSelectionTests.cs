@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using ChatStreams.Sinks.History;
 using ChatStreams.Sinks.History.Mongo;
 using ChatStreams.Sinks.History.Sqlite;

@@ -1,30 +1,7 @@
 using MongoDB.Driver;
+using ChatStreams.TestSupport;
 
 namespace ChatStreams.Sinks.Tests.History;
-
-/// <summary>
-/// A test that needs a real MongoDB: it runs when <see cref="UrlVariable"/> is set and is reported as skipped, with
-/// how to run it, when not. No MongoDB server package exists on the build machines, so skipping is the usual case.
-/// </summary>
-public sealed class MongoFactAttribute : FactAttribute
-{
-    public const string UrlVariable = "CHATSTREAMS_MONGO_URL";
-
-    public MongoFactAttribute()
-    {
-        Skip = SkipReason(Environment.GetEnvironmentVariable(UrlVariable));
-    }
-
-    public static string? SkipReason(string? url) => string.IsNullOrWhiteSpace(url)
-        ? $"needs a MongoDB server: set {UrlVariable}=mongodb://host:27017 (for example mongodb://127.0.0.1:27017) to run"
-        : null;
-}
-
-/// <summary>On a <see cref="HistoryStoreContract"/> subclass that needs a real MongoDB: its inherited tests are skipped like a <see cref="MongoFactAttribute"/> test.</summary>
-public sealed class NeedsMongoAttribute : StoreAvailabilityAttribute
-{
-    public override string? SkipReason => MongoFactAttribute.SkipReason(Environment.GetEnvironmentVariable(MongoFactAttribute.UrlVariable));
-}
 
 /// <summary>Fresh databases on the server from <see cref="MongoFactAttribute.UrlVariable"/>, all dropped on dispose.</summary>
 internal sealed class MongoTestDatabases : IAsyncDisposable

@@ -1,30 +1,31 @@
+using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace ChatStreams.Identity.Tests;
+namespace ChatStreams.TestSupport;
 
 /// <summary>
-/// A test of <see cref="UserDirectoryContract{TDirectory}"/>, run once for every concrete subclass. A [Fact]'s Skip is
-/// fixed where the base declares the method, so a subclass cannot skip what it inherits; instead it names why its
-/// store may be missing with a <see cref="StoreAvailabilityAttribute"/> on the class, and each inherited test is
-/// reported skipped with that reason.
+/// A test of an abstract contract class (one suite every implementation of a store runs), run once for every concrete
+/// subclass. A [Fact]'s Skip is fixed where the base declares the method, so a subclass cannot skip what it inherits;
+/// instead it names why its store may be missing with a <see cref="StoreAvailabilityAttribute"/> on the class, and
+/// each inherited test is reported skipped with that reason.
 /// </summary>
-[XunitTestCaseDiscoverer("ChatStreams.Identity.Tests.DirectoryFactDiscoverer", "ChatStreams.Identity.Tests")]
+[XunitTestCaseDiscoverer("ChatStreams.TestSupport.ContractFactDiscoverer", "ChatStreams.TestSupport")]
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class DirectoryFactAttribute : FactAttribute;
+public sealed class ContractFactAttribute : FactAttribute;
 
-/// <summary>On a <see cref="UserDirectoryContract{TDirectory}"/> subclass: why its store cannot be used here, or null.</summary>
+/// <summary>On a contract subclass: why its store cannot be used here, or null.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public abstract class StoreAvailabilityAttribute : Attribute
 {
     public abstract string? SkipReason { get; }
 }
 
-public sealed class DirectoryFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
+public sealed class ContractFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
 {
     protected override IXunitTestCase CreateTestCase(
         ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
-        new DirectoryTestCase(
+        new ContractTestCase(
             DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod);
 }
 
@@ -32,14 +33,14 @@ public sealed class DirectoryFactDiscoverer(IMessageSink diagnosticMessageSink) 
 /// Reads the skip reason from the concrete test class. It is worked out again after a runner de-serializes the test
 /// case (xunit re-initializes it from the test method), so nothing extra has to be serialized.
 /// </summary>
-public sealed class DirectoryTestCase : XunitTestCase
+public sealed class ContractTestCase : XunitTestCase
 {
     [Obsolete("Called by the de-serializer only.")]
-    public DirectoryTestCase()
+    public ContractTestCase()
     {
     }
 
-    public DirectoryTestCase(
+    public ContractTestCase(
         IMessageSink diagnosticMessageSink, TestMethodDisplay display, TestMethodDisplayOptions displayOptions, ITestMethod testMethod)
         : base(diagnosticMessageSink, display, displayOptions, testMethod)
     {
