@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using ChatStreams.SchemaRegistry;
 using Confluent.SchemaRegistry;
 

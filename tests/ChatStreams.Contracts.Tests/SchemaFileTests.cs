@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Avro;

@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Sinks.History.Sqlite;
@@ -27,7 +28,7 @@ public sealed class HistorySinkCrashTests(KafkaFixture kafka, ITestOutputHelper 
     {
         var (events, receipts, users) = Scenario(seed: 8);
         ProduceAll(events, receipts);
-        using var folder = new TempDirectory("history-sink");
+        using var folder = StoreFolder.New("history-sink");
         var path = folder.Sub("history.db");
         var environment = new Dictionary<string, string>
         {

@@ -9,7 +9,7 @@ namespace ChatStreams.Sinks.Tests.History;
 /// <summary>History__Store picks the store and bad settings are named; none of this needs a server.</summary>
 public sealed class HistoryStoreSelectionTests : IDisposable
 {
-    private readonly TempDirectory _folder = new("history-selection");
+    private readonly TempDirectory _folder = StoreFolder.New("history-selection");
 
     [Fact]
     public void The_default_is_the_sqlite_file()

@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using ChatStreams.Sinks.History;
 using ChatStreams.Sinks.History.Sqlite;
 using ChatStreams.Sinks.Tests.Support;
@@ -8,7 +9,7 @@ namespace ChatStreams.Sinks.Tests.History;
 
 public sealed class SqliteHistoryStoreTests : HistoryStoreContract, IDisposable
 {
-    private readonly TempDirectory _folder = new("history-store");
+    private readonly TempDirectory _folder = StoreFolder.New("history-store");
     private int _stores;
 
     protected override async Task<IHistoryStore> CreateStoreAsync()

@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 

@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using System.Diagnostics;
 using System.Globalization;
 using ChatStreams.Contracts;

@@ -1,3 +1,4 @@
+using ChatStreams.TestSupport;
 using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Kafka.Broker;

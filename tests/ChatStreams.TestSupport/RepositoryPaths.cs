@@ -1,6 +1,7 @@
-namespace ChatStreams.Sinks.Tests.Support;
+namespace ChatStreams.TestSupport;
 
-internal static class RepositoryPaths
+/// <summary>Folders of the repository the tests read (schemas, binaries), found from the test binaries.</summary>
+public static class RepositoryPaths
 {
     /// <summary>The repository root, found by walking up from the test binaries to ChatStreams.sln.</summary>
     public static string Root { get; } = Find();
