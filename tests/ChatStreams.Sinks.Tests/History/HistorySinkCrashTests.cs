@@ -55,9 +55,12 @@ public sealed class HistorySinkCrashTests(KafkaFixture kafka, ITestOutputHelper 
 
         using var second = SinkProcess.Start("history", environment);
         var group = new SinkOptions().GroupIdPrefix + "history";
-        var ends = EndOffsets(Topics.ChatEvents);
+        // Done when both topics are committed to their ends: receipts land from their own topic, independently of events.
+        var eventEnds = EndOffsets(Topics.ChatEvents);
+        var receiptEnds = EndOffsets(Topics.ChatReceipts);
         await PollAsync(async () => await CountAsync(path) == events.Count
-            && (await kafka.CommittedAsync(group, Topics.ChatEvents, KafkaFixture.Partitions)).OrderBy(p => p.Key).SequenceEqual(ends.OrderBy(p => p.Key)), second);
+            && (await kafka.CommittedAsync(group, Topics.ChatEvents, KafkaFixture.Partitions)).OrderBy(p => p.Key).SequenceEqual(eventEnds.OrderBy(p => p.Key))
+            && (await kafka.CommittedAsync(group, Topics.ChatReceipts, KafkaFixture.Partitions)).OrderBy(p => p.Key).SequenceEqual(receiptEnds.OrderBy(p => p.Key)), second);
 
         // Each (conversation, seq) once, and every conversation 1..n without a hole.
         await using (var connection = new SqliteConnection($"Data Source={path}"))
