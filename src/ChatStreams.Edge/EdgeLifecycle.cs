@@ -29,7 +29,7 @@ public sealed class EdgeLifecycle(
     /// <summary>What keeps the edge from serving, for /healthz and 503 answers; null when it serves.</summary>
     public string? NotServingReason =>
         _draining ? "the edge is shutting down; reconnect through the gateway"
-        : !history.IsReady ? "the edge is starting (loading history); retry in a moment"
+        : !history.IsReady ? "the edge is starting (following chat.events and presence); retry in a moment"
         : !deliveries.IsReady ? "the edge is starting (joining its delivery topic); retry in a moment"
         : null;
 

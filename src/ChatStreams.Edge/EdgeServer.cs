@@ -6,6 +6,8 @@ using ChatStreams.Edge.Kafka;
 using ChatStreams.Edge.Typing;
 using ChatStreams.Identity;
 using ChatStreams.Kafka;
+using ChatStreams.Sinks;
+using ChatStreams.Sinks.History;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -68,19 +70,37 @@ public static class EdgeServer
         services.AddSingleton<EdgeMetrics>();
         services.AddSingleton<CommandPublisher>();
         services.AddSingleton<SessionPublisher>();
-        services.AddSingleton<EventLogHistory>();
-        services.AddSingleton<IConversationHistory>(p => p.GetRequiredService<EventLogHistory>());
+        AddHistory(services, configuration);
         services.AddSingleton<ClientFrameHandler>();
         services.AddSingleton<ConversationCommands>();
         services.AddSingleton<DeliveryListener>();
         AddTypingBus(services, configuration);
 
-        services.AddHostedService<EventLogReader>();
+        services.AddHostedService(p => p.GetRequiredService<LiveEventFeed>());
         services.AddHostedService(p => p.GetRequiredService<DeliveryListener>());
         services.AddHostedService<SessionHeartbeats>();
         services.AddHostedService<TypingRelay>();
         services.AddSingleton<EdgeLifecycle>();
         services.AddHostedService(p => p.GetRequiredService<EdgeLifecycle>());
+    }
+
+    /// <summary>
+    /// History from the store the history sink writes (History__Store: sqlite at History__SqlitePath, or mongo), the
+    /// sink's progress (its group's committed offsets, Sinks__GroupIdPrefix) and the live decisions and presence.
+    /// </summary>
+    private static void AddHistory(IServiceCollection services, IConfiguration configuration)
+    {
+        var history = new HistoryStoreOptions();
+        configuration.GetSection(HistoryStoreOptions.Section).Bind(history);
+        services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section));
+        services.AddSingleton(p => HistoryStores.Open(history, p.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IHistoryReader>(p => p.GetRequiredService<IHistoryStore>());
+        services.AddSingleton<HistorySinkProgress>();
+        services.AddSingleton<DecisionWatches>();
+        services.AddSingleton<PresenceBoard>();
+        services.AddSingleton<LiveEventFeed>();
+        services.AddSingleton<IConversationHistory>(p => new StoreHistory(p.GetRequiredService<IHistoryReader>(), p.GetRequiredService<HistorySinkProgress>(),
+            p.GetRequiredService<LiveEventFeed>(), p.GetRequiredService<DecisionWatches>(), p.GetRequiredService<PresenceBoard>()));
     }
 
     private static void AddTypingBus(IServiceCollection services, IConfiguration configuration)

@@ -97,6 +97,19 @@ public sealed class LocalSystem : IAsyncDisposable
         {
             ["Streams__StateDirectory"] = Path.Combine(settings.DataDirectory, "streams"),
         }));
+        // The stores the sinks write and the edges read: files in the data directory (SQLite history; search and
+        // analytics join as their sinks land).
+        var stores = new Dictionary<string, string>
+        {
+            ["History__Store"] = "sqlite",
+            ["History__SqlitePath"] = Path.Combine(settings.DataDirectory, "history.db"),
+        };
+        foreach (var (key, value) in stores) endpoints[key] = value;
+        _supervisor.Start(new ChildSpec("sink-history", ["sink", "history"], new Dictionary<string, string>(endpoints)
+        {
+            // Edges wait for the history sink before reads (read your writes): a short linger keeps that wait short.
+            ["Sinks__BatchLinger"] = "00:00:00.050",
+        }));
         StartEdgesAndGateway(settings, endpoints);
         StartFront(settings.FrontPort);
     }

@@ -28,6 +28,9 @@ public sealed class SinkRunner<T> where T : class
     private readonly Dictionary<TopicPartition, long> _nextOffsets = [];
     private long _batchStarted;
 
+    // What this member last committed per partition, so reaching a partition's end commits its end offset once.
+    private readonly Dictionary<TopicPartition, long> _committed = [];
+
     private long _writtenSinceReport;
     private long _writtenTotal;
     private long _lastReport = Stopwatch.GetTimestamp();
@@ -53,6 +56,7 @@ public sealed class SinkRunner<T> where T : class
     private async Task ConsumeAsync(CancellationToken ct)
     {
         var config = KafkaClientConfigs.Consumer(_kafka, $"sink-{_name}", GroupId);
+        config.EnablePartitionEof = true;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler((_, partitions) =>
                 _logger.LogInformation("Sink {Sink} was assigned {Partitions}.", _name, Describe(partitions)))
@@ -66,7 +70,8 @@ public sealed class SinkRunner<T> where T : class
             while (!ct.IsCancellationRequested)
             {
                 var result = consumer.Consume(PollTimeout());
-                if (result is { IsPartitionEOF: false }) await AddAsync(result, ct);
+                if (result is { IsPartitionEOF: true }) AtEnd(result.TopicPartitionOffset);
+                else if (result is not null) await AddAsync(result, ct);
                 if (_nextOffsets.Count > 0 && (_records.Count >= _options.BatchSize || Stopwatch.GetElapsedTime(_batchStarted) >= _options.BatchLinger))
                     await FlushAsync(consumer, ct);
                 ReportProgress(consumer);
@@ -91,6 +96,18 @@ public sealed class SinkRunner<T> where T : class
         if (_nextOffsets.Count == 0) _batchStarted = Stopwatch.GetTimestamp();
         if (record is not null) _records.Add((result.TopicPartition, record));
         _nextOffsets[result.TopicPartition] = result.Offset.Value + 1;
+    }
+
+    /// <summary>
+    /// At a partition's end the position can be past the last record read (transaction markers take offsets too).
+    /// Committing that end once lets readers compare the group's committed offsets with the log end to know the store
+    /// holds everything up to now (the edges' read-your-writes wait does).
+    /// </summary>
+    private void AtEnd(TopicPartitionOffset end)
+    {
+        if (end.Offset.Value < 0 || _committed.GetValueOrDefault(end.TopicPartition, -1) >= end.Offset.Value) return;
+        if (_nextOffsets.Count == 0) _batchStarted = Stopwatch.GetTimestamp();
+        _nextOffsets[end.TopicPartition] = Math.Max(_nextOffsets.GetValueOrDefault(end.TopicPartition), end.Offset.Value);
     }
 
     private async Task<T?> DecodeAsync(ConsumeResult<byte[]?, byte[]?> result, CancellationToken ct)
@@ -153,6 +170,7 @@ public sealed class SinkRunner<T> where T : class
         try
         {
             consumer.Commit(_nextOffsets.Select(o => new TopicPartitionOffset(o.Key, o.Value)).ToList());
+            foreach (var (partition, offset) in _nextOffsets) _committed[partition] = offset;
         }
         catch (KafkaException e)
         {
@@ -177,17 +195,24 @@ public sealed class SinkRunner<T> where T : class
     private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> revoked)
     {
         _logger.LogInformation("Sink {Sink} loses {Partitions}.", _name, Describe(revoked));
-        if (_nextOffsets.Count == 0) return;
-        for (var attempt = 1; attempt <= Math.Max(1, _options.RevocationWriteAttempts); attempt++)
+        try
         {
-            if (TryWriteAsync(CancellationToken.None).GetAwaiter().GetResult())
+            if (_nextOffsets.Count == 0) return;
+            for (var attempt = 1; attempt <= Math.Max(1, _options.RevocationWriteAttempts); attempt++)
             {
-                Commit(consumer);
-                return;
+                if (TryWriteAsync(CancellationToken.None).GetAwaiter().GetResult())
+                {
+                    Commit(consumer);
+                    return;
+                }
+                Thread.Sleep(_options.RetryBackoff);
             }
-            Thread.Sleep(_options.RetryBackoff);
+            Drop(revoked);
         }
-        Drop(revoked);
+        finally
+        {
+            foreach (var partition in revoked) _committed.Remove(partition); // the next owner commits them now
+        }
     }
 
     private void OnLost(List<TopicPartition> lost)
@@ -201,7 +226,11 @@ public sealed class SinkRunner<T> where T : class
     {
         var gone = partitions.ToHashSet();
         _records.RemoveAll(r => gone.Contains(r.Partition));
-        foreach (var p in gone) _nextOffsets.Remove(p);
+        foreach (var p in gone)
+        {
+            _nextOffsets.Remove(p);
+            _committed.Remove(p);
+        }
     }
 
     private async Task FlushOnShutdownAsync(IConsumer<byte[]?, byte[]?> consumer)

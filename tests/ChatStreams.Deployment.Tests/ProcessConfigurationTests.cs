@@ -42,17 +42,17 @@ public sealed partial class ProcessConfigurationTests
         string[] required =
         [
             "Kafka__BootstrapServers", "Kafka__SecurityProtocol", "SchemaRegistry__Url", "Redis__Configuration",
-            "History__Provider", "History__MongoUrl", "Search__Provider", "Search__ElasticUrl",
-            "Analytics__Provider", "Analytics__ClickHouseUrl", "Media__Provider", "Media__S3__ServiceUrl",
+            "History__Store", "History__MongoUrl", "Search__Store", "Search__ElasticUrl",
+            "Analytics__Store", "Analytics__ClickHouseUrl", "Media__Provider", "Media__S3__ServiceUrl",
             "Media__S3__Bucket", "Media__S3__AccessKey", "Media__S3__SecretKey",
         ];
         foreach (var process in Processes)
         {
             var missing = required.Where(key => string.IsNullOrWhiteSpace(process.Environment.GetValueOrDefault(key)));
             Assert.True(!missing.Any(), $"{process.Name} lacks {string.Join(", ", missing)}.");
-            Assert.Equal("mongo", process.Environment["History__Provider"]);
-            Assert.Equal("elasticsearch", process.Environment["Search__Provider"]);
-            Assert.Equal("clickhouse", process.Environment["Analytics__Provider"]);
+            Assert.Equal("mongo", process.Environment["History__Store"]);
+            Assert.Equal("elasticsearch", process.Environment["Search__Store"]);
+            Assert.Equal("clickhouse", process.Environment["Analytics__Store"]);
             Assert.Equal("s3", process.Environment["Media__Provider"]);
         }
     }
@@ -91,7 +91,7 @@ public sealed partial class ProcessConfigurationTests
     {
         string[] expected =
         [
-            "edge", "gateway", "topology conversation", "topology fanout", "topology receipts", "topology presence",
+            "edge", "gateway", "topology conversation", "topology fanout", "topology presence",
             "sink history", "sink search", "sink analytics", "notifications",
         ];
         var deployed = Processes.Select(p => CommandWithoutOptions(p.Command)).ToHashSet();

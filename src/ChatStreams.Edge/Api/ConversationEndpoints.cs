@@ -31,17 +31,18 @@ public static class ConversationEndpoints
         {
             // The list reflects every decision made before this call, wherever it was made.
             await history.CatchUpAsync(CatchUpWait, http.RequestAborted);
+            var summaries = await history.ConversationsOfAsync(Caller(http), http.RequestAborted);
             return JsonBody.Json(w =>
             {
                 w.WriteStartArray();
-                foreach (var summary in history.ConversationsOf(Caller(http))) HistoryJson.WriteSummary(w, summary);
+                foreach (var summary in summaries) HistoryJson.WriteSummary(w, summary);
                 w.WriteEndArray();
             });
         });
         api.MapGet("/{id}", async (string id, HttpContext http, IConversationHistory history) =>
         {
-            if (!history.HasAccess(id, Caller(http))) await history.CatchUpAsync(CatchUpWait, http.RequestAborted);
-            return history.Conversation(id, Caller(http)) is { } summary
+            if (!await history.HasAccessAsync(id, Caller(http), http.RequestAborted)) await history.CatchUpAsync(CatchUpWait, http.RequestAborted);
+            return await history.ConversationAsync(id, Caller(http), http.RequestAborted) is { } summary
                 ? JsonBody.Json(w => HistoryJson.WriteSummary(w, summary))
                 : NotMember(id);
         });
@@ -135,13 +136,13 @@ public static class ConversationEndpoints
         var caller = Caller(http);
         // Reads see every message decided before the call, even if this edge's history was a moment behind.
         await history.CatchUpAsync(CatchUpWait, http.RequestAborted);
-        if (!history.HasAccess(id, caller)) return NotMember(id);
+        if (!await history.HasAccessAsync(id, caller, http.RequestAborted)) return NotMember(id);
         var size = limit ?? DefaultPageSize;
         if (size < 1 || size > MaxPageSize || before < 1 || after < 0 || (before is not null && after is not null && before <= after + 1))
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidRequest,
                 $"limit must be 1 to {MaxPageSize}; before ≥ 1, after ≥ 0, and before above after + 1 when both are given");
         var newestFirst = after is null;
-        var items = history.Events(id, caller, after ?? 0, before ?? long.MaxValue, size + 1, newestFirst);
+        var items = await history.EventsAsync(id, caller, after ?? 0, before ?? long.MaxValue, size + 1, newestFirst, http.RequestAborted);
         var hasMore = items.Count > size;
         return JsonBody.Json(w =>
         {

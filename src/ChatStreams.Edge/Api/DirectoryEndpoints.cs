@@ -15,7 +15,7 @@ public static class DirectoryEndpoints
     {
         endpoints.MapGet("/api/contacts", async (HttpContext http, IConversationHistory history, IUserDirectory users) =>
         {
-            var contacts = history.ContactsOf(ConversationEndpoints.Caller(http));
+            var contacts = await history.ContactsOfAsync(ConversationEndpoints.Caller(http), http.RequestAborted);
             var profiles = await users.GetProfilesAsync(contacts, http.RequestAborted);
             return Results.Json(contacts.Where(profiles.ContainsKey).Select(id =>
             {
@@ -38,7 +38,7 @@ public static class DirectoryEndpoints
             var size = limit ?? 20;
             if (size < 1 || size > MaxSearchHits)
                 return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidRequest, $"limit must be 1 to {MaxSearchHits}");
-            var hits = history.Search(ConversationEndpoints.Caller(http), q, conversationId, size);
+            IReadOnlyList<ChatStreams.Sinks.History.HistoryItem> hits = []; // SEARCH-WIRING: replaced by the search index
             return JsonBody.Json(w =>
             {
                 w.WriteStartObject();

@@ -70,7 +70,7 @@ public static partial class ChatSocketEndpoint
             }
             // What the contacts' presence is now (one queue item, however many contacts); changes follow.
             var history = services.GetRequiredService<IConversationHistory>();
-            var snapshot = history.ContactsOf(userId).Select(history.PresenceOf).OfType<PresenceChange>().Select(ServerFrames.Presence).ToList();
+            var snapshot = (await history.ContactsOfAsync(userId, http.RequestAborted)).Select(history.PresenceOf).OfType<PresenceChange>().Select(ServerFrames.Presence).ToList();
             if (snapshot.Count > 0) connection.Enqueue(new OutboundItem.Frames(snapshot));
             if (long.TryParse(http.User.FindFirst("exp")?.Value, out var expires))
                 connection.ExpireAt(DateTimeOffset.FromUnixTimeSeconds(expires), services.GetRequiredService<TimeProvider>());

@@ -90,7 +90,7 @@ public sealed partial class ClientConnection
         var next = after;
         while (next < upTo)
         {
-            var page = _history.Events(conversationId, UserId, next, upTo + 1, HistoryPageSize);
+            var page = await _history.EventsAsync(conversationId, UserId, next, upTo + 1, HistoryPageSize, false, ct);
             if (page.Count == 0) break;
             foreach (var item in page) await SendAsync(ServerFrames.Event(item.Event), ct);
             next = page[^1].Event.Seq;
@@ -110,15 +110,15 @@ public sealed partial class ClientConnection
         var heads = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (conversationId, cursor) in request.Cursors)
         {
-            if (!_history.HasAccess(conversationId, UserId)
-                && (!await _history.CatchUpAsync(CursorAheadWait, ct) || !_history.HasAccess(conversationId, UserId)))
+            if (!await _history.HasAccessAsync(conversationId, UserId, ct)
+                && (!await _history.CatchUpAsync(CursorAheadWait, ct) || !await _history.HasAccessAsync(conversationId, UserId, ct)))
             {
                 await SendAsync(ServerFrames.Error(ErrorCodes.NotMember, $"you are not a member of conversation '{conversationId}' (or it does not exist); its cursor was ignored", conversationId: conversationId), ct);
                 continue;
             }
             // A cursor never moves this socket backwards: what it was already sent it keeps.
             var from = _sent.TryGetValue(conversationId, out var sent) ? Math.Max(sent, cursor) : cursor;
-            var head = _history.Head(conversationId);
+            var head = await _history.HeadAsync(conversationId, ct);
             if (from > head && !await _history.WaitForSeqAsync(conversationId, from, CursorAheadWait, ct))
             {
                 // Not history lagging behind another edge: the conversation has no such seq. Trusting the cursor
@@ -126,7 +126,7 @@ public sealed partial class ClientConnection
                 _logger.LogWarning("Connection {Connection} resumed {Conversation} at {Cursor}, beyond its last seq {Head}.", ConnectionId, conversationId, from, head);
                 from = head;
             }
-            head = _history.Head(conversationId);
+            head = await _history.HeadAsync(conversationId, ct);
             if (head > from)
             {
                 if (!await FillAsync(conversationId, from, head, ct)) return false;

@@ -39,8 +39,8 @@ public sealed class ClientFrameHandler(
                 connection.Enqueue(new OutboundItem.Resume(resume));
                 break;
             case TypingFrame t:
-                if (!history.IsMember(t.ConversationId, connection.UserId)
-                    && (!await history.CatchUpAsync(CatchUpWait, CancellationToken.None) || !history.IsMember(t.ConversationId, connection.UserId)))
+                if (!await history.IsMemberAsync(t.ConversationId, connection.UserId, CancellationToken.None)
+                    && (!await history.CatchUpAsync(CatchUpWait, CancellationToken.None) || !await history.IsMemberAsync(t.ConversationId, connection.UserId, CancellationToken.None)))
                 {
                     connection.Refuse(ErrorCodes.NotMember, $"you are not a member of conversation '{t.ConversationId}'", conversationId: t.ConversationId);
                     break;

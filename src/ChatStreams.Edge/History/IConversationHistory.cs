@@ -4,52 +4,31 @@ using chatstreams.v1;
 namespace ChatStreams.Edge.History;
 
 /// <summary>
-/// What the edge reads about conversations: membership, events by seq (for resume and gap filling), history pages,
-/// the caller's conversation list and search. Every answer is limited to what the asking user may read. The
-/// implementation today replays chat.events (<see cref="EventLogHistory"/>); the history sink's store replaces it.
+/// What the edge reads about conversations. Membership, events (for resume and gap filling), history pages, the
+/// conversation list and contacts come from the history store the history sink writes (<see cref="IHistoryReader"/>:
+/// every answer limited to what the asking user may read); the sequencer's decisions and presence come from the live
+/// topics. The store trails chat.events by the sink's batch; <see cref="CatchUpAsync"/> and
+/// <see cref="WaitForSeqAsync"/> are how a reader waits for it.
 /// </summary>
-public interface IConversationHistory
+public interface IConversationHistory : IHistoryReader
 {
-    /// <summary>False until the history has caught up with the log as it was when the edge started.</summary>
+    /// <summary>False until the edge follows chat.events and has read the presence of every user once.</summary>
     bool IsReady { get; }
 
     /// <summary>
-    /// Waits until the history holds everything in chat.events at the time of the call: what another edge or a REST
-    /// call just had decided (a new conversation, a new member) is visible here afterwards. False on timeout.
+    /// Waits until the history store holds everything in chat.events at the time of the call: what another edge or a
+    /// REST call just had decided (a new conversation, a new member) is visible afterwards. False on timeout.
     /// </summary>
     Task<bool> CatchUpAsync(TimeSpan timeout, CancellationToken ct);
 
-    /// <summary>Last seq known for the conversation (0 when unknown).</summary>
-    long Head(string conversationId);
-
-    bool IsMember(string conversationId, string userId);
-
-    /// <summary>True when the user is or was a member (may read some of its events).</summary>
-    bool HasAccess(string conversationId, string userId);
-
-    IReadOnlyList<string> MembersOf(string conversationId);
-
-    /// <summary>Events the user may read with afterSeq &lt; seq &lt; beforeSeq, oldest first (newest first when <paramref name="newestFirst"/>), at most <paramref name="limit"/>.</summary>
-    IReadOnlyList<HistoryItem> Events(string conversationId, string userId, long afterSeq, long beforeSeq, int limit, bool newestFirst = false);
-
-    /// <summary>Completes once the conversation's events up to <paramref name="seq"/> are known; false on timeout.</summary>
+    /// <summary>Completes once the store holds the conversation's events up to <paramref name="seq"/>; false on timeout.</summary>
     Task<bool> WaitForSeqAsync(string conversationId, long seq, TimeSpan timeout, CancellationToken ct);
 
     /// <summary>Starts watching for the sequencer's decision on a command; call before producing it.</summary>
     DecisionWatch WatchDecision(string commandId);
 
-    IReadOnlyList<ConversationSummary> ConversationsOf(string userId);
-
-    ConversationSummary? Conversation(string conversationId, string userId);
-
     /// <summary>The latest presence of a user; null when unknown.</summary>
     PresenceChange? PresenceOf(string userId);
-
-    /// <summary>Users sharing at least one conversation with the user.</summary>
-    IReadOnlyCollection<string> ContactsOf(string userId);
-
-    /// <summary>Messages the user may read whose current text contains every term of the query, newest first.</summary>
-    IReadOnlyList<HistoryItem> Search(string userId, string query, string? conversationId, int limit);
 }
 
 /// <summary>A pending wait for the event a command caused (its sequenced event, or a rejection or dedup).</summary>

@@ -21,3 +21,6 @@ public sealed record ConversationMember(string UserId, string Role);
 public sealed record ConversationSummary(
     string ConversationId, string Kind, string? Title, IReadOnlyList<ConversationMember> Members, bool IsMember,
     long LastSeq, long DeliveredSeq, long ReadSeq, long Unread, DateTime CreatedAt, DateTime LastActivity, HistoryItem? LastMessage);
+
+/// <summary>Seqs FromSeq..ToSeq (both included) of a conversation a user may read; ToSeq is long.MaxValue while they are a member.</summary>
+public sealed record ReadableRange(string ConversationId, long FromSeq, long ToSeq);

@@ -43,6 +43,12 @@ public interface IHistoryReader
 
     /// <summary>Users sharing at least one conversation with the user now, in ordinal order.</summary>
     Task<IReadOnlyList<string>> ContactsOfAsync(string userId, CancellationToken ct);
+
+    /// <summary>
+    /// Every seq range the user may read, over all conversations they are or were in (one range per join; a current
+    /// membership runs to <see cref="long.MaxValue"/>), ordered by conversation and start. Search filters by these.
+    /// </summary>
+    Task<IReadOnlyList<ReadableRange>> ReadableRangesAsync(string userId, CancellationToken ct);
 }
 
 /// <summary>The history a sink writes and edges read: SQLite on one machine, MongoDB in a cluster.</summary>

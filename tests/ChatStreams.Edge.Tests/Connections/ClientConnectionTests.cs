@@ -52,7 +52,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     {
         await using var h = new ConnectionHarness(kafka);
         var log = Direct("d1", 3);
-        foreach (var e in log.Events) h.History.Apply(e);
+        foreach (var e in log.Events) h.Apply(e);
         await h.PingAsync();
 
         foreach (var seq in new[] { 1, 2, 2, 1, 3, 4, 3 }) h.Connection.Deliver(Delivery(log.Events[seq - 1]));
@@ -79,7 +79,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     {
         await using var h = new ConnectionHarness(kafka);
         var log = Direct("d1", 5);
-        foreach (var e in log.Events) h.History.Apply(e);
+        foreach (var e in log.Events) h.Apply(e);
         await h.PingAsync();
 
         h.Connection.Deliver(Delivery(log.Events[0]));
@@ -97,13 +97,13 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     {
         await using var h = new ConnectionHarness(kafka);
         var log = Direct("d1", 3);
-        h.History.Apply(log.Events[0]);
+        h.Apply(log.Events[0]);
         await h.PingAsync();
 
         h.Connection.Deliver(Delivery(log.Events[0]));
         h.Connection.Deliver(Delivery(log.Events[3])); // history has only seq 1 yet
         await h.Socket.WaitForAsync(f => IsEvent(f) && f.GetProperty("seq").GetInt64() == 1);
-        foreach (var e in log.Events.Skip(1)) h.History.Apply(e);
+        foreach (var e in log.Events.Skip(1)) h.Apply(e);
         Assert.Equal(["d1:1", "d1:2", "d1:3", "d1:4"], Sequenced(await FlushAsync(h)));
     }
 
@@ -117,7 +117,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         log.Added("alice", "carol");       // 3
         log.Sent("bob", "hi carol");       // 4
         log.Sent("alice", "welcome");      // 5
-        foreach (var e in log.Events) h.History.Apply(e);
+        foreach (var e in log.Events) h.Apply(e);
         await h.PingAsync();
 
         h.Connection.Deliver(Delivery(log.Events[2]));
@@ -130,7 +130,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     {
         await using var h = new ConnectionHarness(kafka, ConnectionHarness.Options(o => o.HistoryWait = TimeSpan.FromMilliseconds(100)));
         var log = Direct("d1", 3);
-        h.History.Apply(log.Events[0]);
+        h.Apply(log.Events[0]);
         await h.PingAsync();
 
         h.Connection.Deliver(Delivery(log.Events[0]));
@@ -149,13 +149,13 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         await using var h = new ConnectionHarness(kafka);
         var direct = Direct("d1", 5);  // seqs 1-6
         var other = Direct("d2", 1);   // seqs 1-2
-        foreach (var e in direct.Events.Take(5).Concat(other.Events)) h.History.Apply(e);
+        foreach (var e in direct.Events.Take(5).Concat(other.Events)) h.Apply(e);
 
         // Live events reach the connection before its resume frame: they wait for it.
         h.Connection.Deliver(Delivery(direct.Events[4]));
         h.Socket.Receive("""{"type":"resume","cursors":{"d1":2,"d2":2,"nowhere":3}}""");
         var resumed = await h.Socket.WaitForAsync(f => Type(f) == "resumed");
-        h.History.Apply(direct.Events[5]);
+        h.Apply(direct.Events[5]);
         h.Connection.Deliver(Delivery(direct.Events[4]));
         h.Connection.Deliver(Delivery(direct.Events[5]));
         h.Connection.Deliver(Delivery(other.Events[1]));
@@ -174,7 +174,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     {
         await using var h = new ConnectionHarness(kafka);
         var log = Direct("d1", 3);
-        foreach (var e in log.Events) h.History.Apply(e);
+        foreach (var e in log.Events) h.Apply(e);
         await h.PingAsync();
         foreach (var e in log.Events) h.Connection.Deliver(Delivery(e));
         await h.Socket.WaitForAsync(f => IsEvent(f) && f.GetProperty("seq").GetInt64() == 4);
@@ -190,11 +190,11 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     {
         await using var h = new ConnectionHarness(kafka);
         var log = Direct("d1", 2);
-        foreach (var e in log.Events) h.History.Apply(e);
+        foreach (var e in log.Events) h.Apply(e);
         h.Socket.Receive("""{"type":"resume","cursors":{"d1":3}}""");
         var frames = await h.Socket.WaitForFramesAsync(1);
         Assert.Equal("""{"type":"resumed","cursors":{"d1":3}}""", frames.Single().GetRawText());
-        h.History.Apply(log.Sent("bob", "next"));
+        h.Apply(log.Sent("bob", "next"));
         h.Connection.Deliver(Delivery(log.Events[3]));
         Assert.Equal(["d1:4"], Sequenced(await FlushAsync(h)));
     }
@@ -208,7 +208,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         log.Sent("alice", "one");
         log.Removed("alice", "carol");
         log.Sent("alice", "secret");
-        foreach (var e in log.Events) h.History.Apply(e);
+        foreach (var e in log.Events) h.Apply(e);
         h.Socket.Receive("""{"type":"resume","cursors":{"g1":1}}""");
         await h.Socket.WaitForAsync(f => Type(f) == "resumed");
         Assert.Equal(["g1:2", "g1:3"], Sequenced(h.Socket.Frames));
@@ -380,7 +380,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         await using var h = new ConnectionHarness(kafka);
         var signals = new List<TypingSignal>();
         h.Typing.Subscribe(s => { lock (signals) signals.Add(s); });
-        h.History.Apply(new ConversationLog("theirs").Created("bob", ["carol"]));
+        h.Apply(new ConversationLog("theirs").Created("bob", ["carol"]));
         h.Socket.Receive("""{"type":"typing","conversationId":"theirs","state":"start"}""");
         h.Socket.Receive("""{"type":"typing","conversationId":"nowhere","state":"start"}""");
         var frames = await h.Socket.WaitForFramesAsync(2);
@@ -395,7 +395,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         await using var h = new ConnectionHarness(kafka);
         var signals = new List<TypingSignal>();
         h.Typing.Subscribe(s => { lock (signals) signals.Add(s); });
-        h.History.Apply(Direct("d1", 0).Events[0]);
+        h.Apply(Direct("d1", 0).Events[0]);
         h.Socket.Receive("""{"type":"typing","conversationId":"d1","state":"start"}""");
         h.Socket.Receive("""{"type":"typing","conversationId":"d1","state":"stop"}""");
         await h.PingAsync();
@@ -409,7 +409,7 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     {
         // Nothing listens where the schema registry and Kafka should be: the command cannot even be serialized.
         await using var h = new ConnectionHarness(kafka);
-        h.History.Apply(Direct("d1", 0).Events[0]);
+        h.Apply(Direct("d1", 0).Events[0]);
         h.Socket.Receive("""{"type":"send","id":"m1","conversationId":"d1","body":"hello"}""");
         var error = await h.Socket.WaitForAsync(f => Type(f) == "error");
         Assert.Equal(("unavailable", "m1", "d1"), (Str(error, "code"), Str(error, "id"), Str(error, "conversationId")));
@@ -488,7 +488,8 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     {
         using var aborted = new CancellationTokenSource();
         var socket = new FakeWebSocket();
-        var history = new EventLogHistory(NullLogger<EventLogHistory>.Instance);
+        using var store = new TestHistory();
+        var history = store.History;
         using var rate = ConnectionHarness.Bucket(10);
         var options = ConnectionHarness.Options();
         var connection = new ClientConnection(socket, "alice", "phone", options, history, rate, rate, NullLogger.Instance);

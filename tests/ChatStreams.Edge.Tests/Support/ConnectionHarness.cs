@@ -13,7 +13,8 @@ internal sealed class ConnectionHarness : IAsyncDisposable
     private readonly List<IDisposable> _owned = [];
 
     public FakeWebSocket Socket { get; } = new();
-    public EventLogHistory History { get; }
+    public TestHistory Store { get; } = new();
+    public IConversationHistory History => Store.History;
     public ClientConnection Connection { get; }
     public InProcessTypingBus Typing { get; } = new();
     public Task Run { get; }
@@ -36,12 +37,11 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         return options;
     }
 
-    public ConnectionHarness(UnreachableKafka kafka, EdgeOptions? options = null, EventLogHistory? history = null,
+    public ConnectionHarness(UnreachableKafka kafka, EdgeOptions? options = null,
         RateLimiter? connectionRate = null, RateLimiter? userRate = null, string userId = "alice")
     {
         options ??= Options();
-        History = history ?? new EventLogHistory(NullLogger<EventLogHistory>.Instance);
-        History.MarkReady();
+        _owned.Add(Store);
         connectionRate ??= Own(Bucket(100_000));
         userRate ??= Own(Bucket(100_000));
         Connection = new ClientConnection(Socket, userId, "phone", options, History, connectionRate, userRate, NullLogger.Instance);
@@ -55,6 +55,9 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         _owned.Add(disposable);
         return disposable;
     }
+
+    /// <summary>Lands events in the history store, as the history sink does.</summary>
+    public void Apply(params chatstreams.v1.ChatEvent[] events) => Store.Apply(events);
 
     /// <summary>The client's first frame (a ping), which also releases held events; returns the frame count after the pong.</summary>
     public async Task<int> PingAsync()

@@ -103,6 +103,25 @@ public abstract class HistoryStoreContract
     }
 
     [ContractFact]
+    public async Task Readable_ranges_list_every_join_to_its_leave_across_conversations()
+    {
+        var store = await CreateStoreAsync();
+        var c = new ChatEvents("c1");
+        var d = new ChatEvents("c2");
+        await store.ApplyAsync(
+        [
+            c.Created("alice", ["alice", "bob"]), c.Sent("alice", "one"), c.Removed("alice", "bob"), c.Sent("alice", "two"),
+            c.Added("alice", "bob"), d.Created("carol", ["carol", "bob"]),
+        ], [], default);
+
+        Assert.Equal(
+            [new ReadableRange("c1", 1, 3), new ReadableRange("c1", 5, long.MaxValue), new ReadableRange("c2", 1, long.MaxValue)],
+            await store.ReadableRangesAsync("bob", default));
+        Assert.Equal([new ReadableRange("c1", 1, long.MaxValue)], await store.ReadableRangesAsync("alice", default));
+        Assert.Empty(await store.ReadableRangesAsync("dave", default));
+    }
+
+    [ContractFact]
     public async Task A_removed_member_keeps_reading_up_to_their_removal_but_no_longer_lists_the_conversation()
     {
         var store = await CreateStoreAsync();

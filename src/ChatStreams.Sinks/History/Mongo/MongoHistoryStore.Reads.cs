@@ -65,6 +65,14 @@ public sealed partial class MongoHistoryStore
         return others.Order(StringComparer.Ordinal).ToList();
     }
 
+    public async Task<IReadOnlyList<ReadableRange>> ReadableRangesAsync(string userId, CancellationToken ct)
+    {
+        await EnsureInitializedAsync(ct);
+        var docs = await _memberships.Find(Filter.Eq(UserId, userId)).ToListAsync(ct);
+        return docs.Select(d => new ReadableRange(d[ConversationId].AsString, d[FromSeq].ToInt64(), d[ToSeq].IsBsonNull ? long.MaxValue : d[ToSeq].ToInt64()))
+            .OrderBy(r => r.ConversationId, StringComparer.Ordinal).ThenBy(r => r.FromSeq).ToList();
+    }
+
     private async Task<ConversationSummary?> SummaryAsync(string conversationId, string userId, CancellationToken ct)
     {
         var conversation = await _conversations.Find(new BsonDocument(Id, conversationId)).FirstOrDefaultAsync(ct);

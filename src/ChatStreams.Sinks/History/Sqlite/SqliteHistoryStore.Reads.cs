@@ -68,6 +68,18 @@ public sealed partial class SqliteHistoryStore
             """, ct, ("@u", userId));
     }
 
+    public async Task<IReadOnlyList<ReadableRange>> ReadableRangesAsync(string userId, CancellationToken ct)
+    {
+        await using var connection = await OpenInitializedAsync(ct);
+        var ranges = new List<ReadableRange>();
+        await using var command = Command(connection,
+            "SELECT conversation_id, from_seq, to_seq FROM memberships WHERE user_id = @u ORDER BY conversation_id, from_seq", ("@u", userId));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            ranges.Add(new ReadableRange(reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? long.MaxValue : reader.GetInt64(2)));
+        return ranges;
+    }
+
     private static async Task<ConversationSummary?> SummaryAsync(SqliteConnection connection, string conversationId, string userId, CancellationToken ct)
     {
         string kind;

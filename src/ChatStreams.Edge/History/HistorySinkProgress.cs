@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using ChatStreams.Contracts;
+using ChatStreams.Kafka;
+using ChatStreams.Sinks;
+using ChatStreams.Sinks.History;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatStreams.Edge.History;
+
+/// <summary>
+/// How far the history store is: the history sink commits a partition's offset only after the store holds what came
+/// before it (and commits a partition's end once it reached it), so "the sink group's committed offsets are at the
+/// end offsets chat.events had when I asked" means "the store holds every decision made before I asked". This is the
+/// edges' read-your-writes wait. Offsets are read with the sink's group id without joining the group. Concurrent
+/// waits share the reads: an end read after a caller arrived serves that caller too.
+/// </summary>
+public sealed class HistorySinkProgress : IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(15);
+    private static readonly TimeSpan PartitionsRefresh = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly KafkaOptions _kafka;
+    private readonly string _groupId;
+    private readonly string _clientId;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IConsumer<byte[]?, byte[]?>? _probe;
+    private List<TopicPartition> _partitions = [];
+    private long _partitionsReadAt;
+    private Dictionary<TopicPartition, long> _ends = [];
+    private long _endsReadAt;
+    private Dictionary<TopicPartition, long> _committed = [];
+    private long _committedReadAt;
+    private long _lastBehindWarning;
+
+    public HistorySinkProgress(IOptions<KafkaOptions> kafka, IOptions<SinkOptions> sinks, IOptions<EdgeOptions> edge, ILogger<HistorySinkProgress> logger)
+    {
+        _kafka = kafka.Value;
+        _groupId = sinks.Value.GroupIdPrefix + HistorySinkWriter.SinkName;
+        _clientId = $"{edge.Value.Id}-history-progress";
+        _logger = logger;
+    }
+
+    /// <summary>True once the store holds chat.events up to its end at the time of the call; false on timeout.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var asked = Stopwatch.GetTimestamp();
+        Dictionary<TopicPartition, long> ends;
+        try
+        {
+            ends = await ReadAsync(asked, committed: false, ct);
+            while (true)
+            {
+                var committed = await ReadAsync(Stopwatch.GetTimestamp() - Stopwatch.Frequency / 100, committed: true, ct);
+                if (ends.All(end => committed.GetValueOrDefault(end.Key, -1) >= end.Value)) return true;
+                if (Stopwatch.GetElapsedTime(asked) >= timeout)
+                {
+                    WarnBehind(ends, committed);
+                    return false;
+                }
+                await Task.Delay(PollInterval, ct);
+            }
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogWarning("Could not compare chat.events with the history sink's progress: {Reason}", e.Error.Reason);
+            return false;
+        }
+    }
+
+    /// <summary>The end offsets or the sink's committed offsets, read anew unless a read since <paramref name="notBefore"/> exists.</summary>
+    private async Task<Dictionary<TopicPartition, long>> ReadAsync(long notBefore, bool committed, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (committed ? _committedReadAt > notBefore : _endsReadAt > notBefore) return committed ? _committed : _ends;
+            // librdkafka's calls block; keep them off the request threads.
+            return await Task.Run(() =>
+            {
+                var probe = _probe ??= new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(_kafka, _clientId, _groupId)).Build();
+                var partitions = Partitions(probe);
+                if (committed)
+                {
+                    _committed = probe.Committed(partitions, BrokerTimeout).ToDictionary(p => p.TopicPartition, p => p.Offset.Value);
+                    _committedReadAt = Stopwatch.GetTimestamp();
+                    return _committed;
+                }
+                _ends = partitions.ToDictionary(p => p, p => probe.QueryWatermarkOffsets(p, BrokerTimeout).High.Value);
+                _endsReadAt = Stopwatch.GetTimestamp();
+                return _ends;
+            }, ct);
+        }
+        finally { _gate.Release(); }
+    }
+
+    private List<TopicPartition> Partitions(IConsumer<byte[]?, byte[]?> probe)
+    {
+        if (_partitions.Count > 0 && Stopwatch.GetElapsedTime(_partitionsReadAt) < PartitionsRefresh) return _partitions;
+        using var admin = new DependentAdminClientBuilder(probe.Handle).Build();
+        var topic = admin.GetMetadata(Topics.ChatEvents, BrokerTimeout).Topics.SingleOrDefault(t => t.Topic == Topics.ChatEvents);
+        if (topic is null || topic.Error.Code != ErrorCode.NoError) return _partitions;
+        _partitions = topic.Partitions.Select(p => new TopicPartition(Topics.ChatEvents, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
+        _partitionsReadAt = Stopwatch.GetTimestamp();
+        return _partitions;
+    }
+
+    private void WarnBehind(Dictionary<TopicPartition, long> ends, Dictionary<TopicPartition, long> committed)
+    {
+        if (Stopwatch.GetElapsedTime(_lastBehindWarning) < TimeSpan.FromSeconds(30)) return;
+        _lastBehindWarning = Stopwatch.GetTimestamp();
+        var behind = ends.Sum(e => Math.Max(0, e.Value - Math.Max(0, committed.GetValueOrDefault(e.Key, -1))));
+        _logger.LogWarning("The history store is {Behind} records behind chat.events (group {Group}); reads may miss the latest changes. " +
+                           "Is `chatstreams sink history` running?", behind, _groupId);
+    }
+
+    public void Dispose()
+    {
+        _probe?.Dispose();
+        _gate.Dispose();
+    }
+}
