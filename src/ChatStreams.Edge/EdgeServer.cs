@@ -95,11 +95,13 @@ public static class EdgeServer
         services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section));
         services.AddSingleton(p => HistoryStores.Open(history, p.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IHistoryReader>(p => p.GetRequiredService<IHistoryStore>());
-        services.AddSingleton<HistorySinkProgress>();
+        services.AddSingleton(p => new SinkProgress(p.GetRequiredService<IOptions<KafkaOptions>>().Value, p.GetRequiredService<IOptions<SinkOptions>>().Value,
+            HistorySinkWriter.SinkName, Topics.ChatEvents, $"{p.GetRequiredService<IOptions<EdgeOptions>>().Value.Id}-history-progress",
+            p.GetRequiredService<ILoggerFactory>().CreateLogger<SinkProgress>()));
         services.AddSingleton<DecisionWatches>();
         services.AddSingleton<PresenceBoard>();
         services.AddSingleton<LiveEventFeed>();
-        services.AddSingleton<IConversationHistory>(p => new StoreHistory(p.GetRequiredService<IHistoryReader>(), p.GetRequiredService<HistorySinkProgress>(),
+        services.AddSingleton<IConversationHistory>(p => new StoreHistory(p.GetRequiredService<IHistoryReader>(), p.GetRequiredService<SinkProgress>(),
             p.GetRequiredService<LiveEventFeed>(), p.GetRequiredService<DecisionWatches>(), p.GetRequiredService<PresenceBoard>()));
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatStreams.Sinks;
 using ChatStreams.Sinks.History;
 using chatstreams.v1;
 
@@ -15,7 +16,7 @@ public sealed class StoreHistory(IHistoryReader store, Func<TimeSpan, Cancellati
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(50);
 
-    public StoreHistory(IHistoryReader store, HistorySinkProgress progress, LiveEventFeed feed, DecisionWatches decisions, PresenceBoard presence)
+    public StoreHistory(IHistoryReader store, SinkProgress progress, LiveEventFeed feed, DecisionWatches decisions, PresenceBoard presence)
         : this(store, progress.WaitAsync, () => feed.IsReady, decisions, presence)
     {
     }

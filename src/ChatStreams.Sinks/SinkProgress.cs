@@ -1,28 +1,26 @@
 using System.Diagnostics;
-using ChatStreams.Contracts;
 using ChatStreams.Kafka;
-using ChatStreams.Sinks;
-using ChatStreams.Sinks.History;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
-namespace ChatStreams.Edge.History;
+namespace ChatStreams.Sinks;
 
 /// <summary>
-/// How far the history store is: the history sink commits a partition's offset only after the store holds what came
-/// before it (and commits a partition's end once it reached it), so "the sink group's committed offsets are at the
-/// end offsets chat.events had when I asked" means "the store holds every decision made before I asked". This is the
-/// edges' read-your-writes wait. Offsets are read with the sink's group id without joining the group. Concurrent
-/// waits share the reads: an end read after a caller arrived serves that caller too.
+/// How far a sink's store is behind a topic. A sink commits a partition's offset only after its store holds what came
+/// before it (and commits a partition's end once it reached it), so "the sink group's committed offsets are at the end
+/// offsets the topic had when I asked" means "the store holds everything written before I asked". The edges wait on
+/// the history sink this way (read your writes); the benchmarks measure freshness with it. Offsets are read with the
+/// sink's group id without joining the group. Concurrent waits share the reads: an end read after a caller arrived
+/// serves that caller too.
 /// </summary>
-public sealed class HistorySinkProgress : IDisposable
+public sealed class SinkProgress : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(15);
     private static readonly TimeSpan PartitionsRefresh = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(5);
 
     private readonly KafkaOptions _kafka;
+    private readonly string _topic;
     private readonly string _groupId;
     private readonly string _clientId;
     private readonly ILogger _logger;
@@ -36,15 +34,19 @@ public sealed class HistorySinkProgress : IDisposable
     private long _committedReadAt;
     private long _lastBehindWarning;
 
-    public HistorySinkProgress(IOptions<KafkaOptions> kafka, IOptions<SinkOptions> sinks, IOptions<EdgeOptions> edge, ILogger<HistorySinkProgress> logger)
+    /// <param name="sinkName">The sink (its group is <see cref="SinkOptions.GroupIdPrefix"/> + name).</param>
+    /// <param name="topic">The topic whose end the store must reach.</param>
+    /// <param name="clientId">Who asks, for the broker's logs.</param>
+    public SinkProgress(KafkaOptions kafka, SinkOptions sinks, string sinkName, string topic, string clientId, ILogger logger)
     {
-        _kafka = kafka.Value;
-        _groupId = sinks.Value.GroupIdPrefix + HistorySinkWriter.SinkName;
-        _clientId = $"{edge.Value.Id}-history-progress";
+        _kafka = kafka;
+        _topic = topic;
+        _groupId = sinks.GroupIdPrefix + sinkName;
+        _clientId = clientId;
         _logger = logger;
     }
 
-    /// <summary>True once the store holds chat.events up to its end at the time of the call; false on timeout.</summary>
+    /// <summary>True once the store holds the topic up to its end at the time of the call; false on timeout.</summary>
     public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
     {
         var asked = Stopwatch.GetTimestamp();
@@ -66,7 +68,7 @@ public sealed class HistorySinkProgress : IDisposable
         }
         catch (KafkaException e)
         {
-            _logger.LogWarning("Could not compare chat.events with the history sink's progress: {Reason}", e.Error.Reason);
+            _logger.LogWarning("Could not compare {Topic} with the progress of group {Group}: {Reason}", _topic, _groupId, e.Error.Reason);
             return false;
         }
     }
@@ -101,9 +103,9 @@ public sealed class HistorySinkProgress : IDisposable
     {
         if (_partitions.Count > 0 && Stopwatch.GetElapsedTime(_partitionsReadAt) < PartitionsRefresh) return _partitions;
         using var admin = new DependentAdminClientBuilder(probe.Handle).Build();
-        var topic = admin.GetMetadata(Topics.ChatEvents, BrokerTimeout).Topics.SingleOrDefault(t => t.Topic == Topics.ChatEvents);
+        var topic = admin.GetMetadata(_topic, BrokerTimeout).Topics.SingleOrDefault(t => t.Topic == _topic);
         if (topic is null || topic.Error.Code != ErrorCode.NoError) return _partitions;
-        _partitions = topic.Partitions.Select(p => new TopicPartition(Topics.ChatEvents, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
+        _partitions = topic.Partitions.Select(p => new TopicPartition(_topic, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
         _partitionsReadAt = Stopwatch.GetTimestamp();
         return _partitions;
     }
@@ -113,8 +115,8 @@ public sealed class HistorySinkProgress : IDisposable
         if (Stopwatch.GetElapsedTime(_lastBehindWarning) < TimeSpan.FromSeconds(30)) return;
         _lastBehindWarning = Stopwatch.GetTimestamp();
         var behind = ends.Sum(e => Math.Max(0, e.Value - Math.Max(0, committed.GetValueOrDefault(e.Key, -1))));
-        _logger.LogWarning("The history store is {Behind} records behind chat.events (group {Group}); reads may miss the latest changes. " +
-                           "Is `chatstreams sink history` running?", behind, _groupId);
+        _logger.LogWarning("The store of group {Group} is {Behind} records behind {Topic}; reads may miss the latest changes. " +
+                           "Is its sink (`chatstreams sink <name>`) running?", _groupId, behind, _topic);
     }
 
     public void Dispose()
