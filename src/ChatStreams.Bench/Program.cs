@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ChatStreams.Bench.BrokerBench;
 using ChatStreams.Bench.Edge;
+using ChatStreams.Bench.Sinks;
 using ChatStreams.Bench.Streams;
 using ChatStreams.Bench.Topologies;
 
@@ -11,5 +12,6 @@ var root = new RootCommand("ChatStreams benchmarks")
     StreamsBenchCommand.Create(),
     TopologiesBenchCommand.Create(),
     EdgeBenchCommand.Create(),
+    SinksBenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
