@@ -1,0 +1,50 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace ChatStreams.Sinks.Search.Lucene;
+
+/// <summary>
+/// A search request as a Lucene query. The user's text never goes through a query parser: it is split into terms
+/// by the index's own analyzer and every term is required (in the text or a file name), so operators, quotes,
+/// wildcards and brackets are just characters and nothing a user types can make the query fail. The scopes become
+/// the filter of the same search, so ranking and paging only ever see readable messages.
+/// </summary>
+internal static class LuceneQuery
+{
+    static LuceneQuery()
+    {
+        // Each scope is one clause of the filter; the default of 1024 would refuse a user in many conversations.
+        BooleanQuery.MaxClauseCount = Math.Max(BooleanQuery.MaxClauseCount, SearchRequestRules.MaxScopes + SearchRequestRules.MaxQueryLength);
+    }
+
+    /// <summary>All terms required, each in the text or a file name; null when the text has no searchable word.</summary>
+    public static Query? Words(IReadOnlyList<string> terms)
+    {
+        if (terms.Count == 0) return null;
+        var query = new BooleanQuery();
+        foreach (var term in terms)
+            query.Add(new BooleanQuery
+            {
+                { new TermQuery(new Term(LuceneFields.Text, term)), Occur.SHOULD },
+                { new TermQuery(new Term(LuceneFields.FileNames, term)), Occur.SHOULD },
+            }, Occur.MUST);
+        return query;
+    }
+
+    /// <summary>Message documents inside one of the scopes.</summary>
+    public static Filter Readable(IReadOnlyList<SearchScope> scopes)
+    {
+        var anyScope = new BooleanQuery();
+        foreach (var scope in scopes)
+            anyScope.Add(new BooleanQuery
+            {
+                { new TermQuery(new Term(LuceneFields.ConversationId, scope.ConversationId)), Occur.MUST },
+                { NumericRangeQuery.NewInt64Range(LuceneFields.Seq, scope.FromSeq, scope.ToSeq, true, true), Occur.MUST },
+            }, Occur.SHOULD);
+        return new QueryWrapperFilter(new BooleanQuery
+        {
+            { new TermQuery(new Term(LuceneFields.Kind, LuceneFields.MessageKind)), Occur.MUST },
+            { anyScope, Occur.MUST },
+        });
+    }
+}
