@@ -29,7 +29,7 @@ internal sealed class IndexChanges
     {
         var changes = new IndexChanges();
         var conversations = events
-            .Where(e => e.Seq > 0 && e.Payload is not (CommandRejected or CommandDeduplicated))
+            .Where(ChatEventDecoding.TakesPosition)
             .GroupBy(e => e.ConversationId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Seq).DistinctBy(e => e.Seq).ToList(), StringComparer.Ordinal);
         if (conversations.Count == 0) return changes;
