@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatStreams.Sinks.Search.Lucene;
 
 namespace ChatStreams.Sinks.Search.Elasticsearch;
 
@@ -12,6 +13,7 @@ namespace ChatStreams.Sinks.Search.Elasticsearch;
 internal static class ElasticsearchBodies
 {
     public const string Analyzer = "chat_text";
+    public const string FileNameAnalyzer = "chat_file_name";
 
     /// <summary>
     /// The messages index: the same analysis as the Lucene index (standard tokenizer, lowercase, asciifolding), strict
@@ -23,11 +25,24 @@ internal static class ElasticsearchBodies
         {
             ["analysis"] = new JsonObject
             {
+                ["char_filter"] = new JsonObject
+                {
+                    ["file_name_separators"] = new JsonObject
+                    {
+                        ["type"] = "mapping",
+                        ["mappings"] = new JsonArray(ChatTextAnalyzer.FileNameSeparatorChars.Select(c => (JsonNode)$"{c} => -").ToArray()),
+                    },
+                },
                 ["analyzer"] = new JsonObject
                 {
                     [Analyzer] = new JsonObject
                     {
                         ["type"] = "custom", ["tokenizer"] = "standard", ["filter"] = new JsonArray("lowercase", "asciifolding"),
+                    },
+                    [FileNameAnalyzer] = new JsonObject
+                    {
+                        ["type"] = "custom", ["char_filter"] = new JsonArray("file_name_separators"), ["tokenizer"] = "standard",
+                        ["filter"] = new JsonArray("lowercase", "asciifolding"),
                     },
                 },
             },
@@ -43,7 +58,7 @@ internal static class ElasticsearchBodies
                 [Fields.SenderId] = Type("keyword"),
                 [Fields.SentAt] = Type("date"),
                 [Fields.Text] = new JsonObject { ["type"] = "text", ["analyzer"] = Analyzer },
-                [Fields.FileNames] = new JsonObject { ["type"] = "text", ["analyzer"] = Analyzer },
+                [Fields.FileNames] = new JsonObject { ["type"] = "text", ["analyzer"] = FileNameAnalyzer },
                 [Fields.Edited] = Type("boolean"),
             },
         },
@@ -110,12 +125,25 @@ internal static class ElasticsearchBodies
     };
 
     /// <summary>
-    /// The search: every word required across text and file names (cross_fields: both fields share the analyzer and
-    /// count as one), filtered to the scopes inside the same query. A scope covering a whole conversation is a plain
-    /// term; the others pair the conversation with a seq range.
+    /// The search: every word required, each in the text or a file name, filtered to the scopes inside the same query.
+    /// The words are the query text split by the same analysis the index uses (<see cref="ChatTextAnalyzer"/>), one
+    /// match per word, so Lucene and Elasticsearch require exactly the same words and no query syntax exists. A scope
+    /// covering a whole conversation is a plain term; the others pair the conversation with a seq range.
     /// </summary>
-    public static JsonObject Search(SearchRequest request, IReadOnlyList<SearchScope> scopes)
+    public static JsonObject Search(SearchRequest request, IReadOnlyList<string> words, IReadOnlyList<SearchScope> scopes)
     {
+        var every = new JsonArray();
+        foreach (var word in words)
+            every.Add(new JsonObject
+            {
+                ["bool"] = new JsonObject
+                {
+                    ["should"] = new JsonArray(
+                        new JsonObject { ["match"] = new JsonObject { [Fields.Text] = new JsonObject { ["query"] = word } } },
+                        new JsonObject { ["match"] = new JsonObject { [Fields.FileNames] = new JsonObject { ["query"] = word, ["operator"] = "and" } } }),
+                    ["minimum_should_match"] = 1,
+                },
+            });
         var whole = scopes.Where(s => s.FromSeq <= 1 && s.ToSeq == long.MaxValue).Select(s => s.ConversationId).Distinct(StringComparer.Ordinal).ToList();
         var anyScope = new JsonArray();
         if (whole.Count > 0)
@@ -143,16 +171,7 @@ internal static class ElasticsearchBodies
             {
                 ["bool"] = new JsonObject
                 {
-                    ["must"] = new JsonArray(new JsonObject
-                    {
-                        ["multi_match"] = new JsonObject
-                        {
-                            ["query"] = request.Query,
-                            ["fields"] = new JsonArray(Fields.Text, Fields.FileNames),
-                            ["type"] = "cross_fields",
-                            ["operator"] = "and",
-                        },
-                    }),
+                    ["must"] = every,
                     ["filter"] = new JsonArray(new JsonObject
                     {
                         ["bool"] = new JsonObject { ["should"] = anyScope, ["minimum_should_match"] = 1 },

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using chatstreams.v1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ChatStreams.Sinks.Search.Lucene;
 
 namespace ChatStreams.Sinks.Search.Elasticsearch;
 
@@ -25,6 +26,7 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex, IIndexedState, IDis
     private readonly ILogger _logger;
     private readonly string _messages;
     private readonly string _watermarks;
+    private readonly ChatTextAnalyzer _analyzer = new(); // splits query text into words exactly as the index's analyzer does
 
     public ElasticsearchSearchIndex(SearchIndexOptions options, ILogger<ElasticsearchSearchIndex>? logger = null)
         : this(options, new HttpClient(), ownsHttp: true, logger)
@@ -80,8 +82,9 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex, IIndexedState, IDis
     {
         SearchRequestRules.Validate(request);
         var scopes = SearchRequestRules.Scopes(request);
-        if (scopes.Count == 0) return SearchResults.None;
-        using var answer = await SendAsync(HttpMethod.Post, $"{_messages}/_search", Json(ElasticsearchBodies.Search(request, scopes)), ct);
+        var words = _analyzer.Terms(request.Query);
+        if (scopes.Count == 0 || words.Count == 0) return SearchResults.None;
+        using var answer = await SendAsync(HttpMethod.Post, $"{_messages}/_search", Json(ElasticsearchBodies.Search(request, words, scopes)), ct);
         var (hits, total) = ElasticsearchAnswers.Hits(answer.RootElement);
         return new SearchResults(hits, total, SearchRequestRules.NextOffset(request, total));
     }
@@ -160,5 +163,6 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex, IIndexedState, IDis
     public void Dispose()
     {
         if (_ownsHttp) _http.Dispose();
+        _analyzer.Dispose();
     }
 }

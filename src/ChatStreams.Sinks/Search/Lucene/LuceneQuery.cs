@@ -17,17 +17,26 @@ internal static class LuceneQuery
         BooleanQuery.MaxClauseCount = Math.Max(BooleanQuery.MaxClauseCount, SearchRequestRules.MaxScopes + SearchRequestRules.MaxQueryLength);
     }
 
-    /// <summary>All terms required, each in the text or a file name; null when the text has no searchable word.</summary>
-    public static Query? Words(IReadOnlyList<string> terms)
+    /// <summary>
+    /// Every word of the text required, each in the message text or in a file name (where it may split further, as
+    /// "plan.pdf" does into "plan" and "pdf"); null when the text has no searchable word.
+    /// </summary>
+    public static Query? Words(string text, ChatTextAnalyzer analyzer)
     {
+        var terms = analyzer.Terms(text);
         if (terms.Count == 0) return null;
         var query = new BooleanQuery();
         foreach (var term in terms)
+        {
+            var inFileName = new BooleanQuery();
+            foreach (var part in analyzer.Terms(term, LuceneFields.FileNames))
+                inFileName.Add(new TermQuery(new Term(LuceneFields.FileNames, part)), Occur.MUST);
             query.Add(new BooleanQuery
             {
                 { new TermQuery(new Term(LuceneFields.Text, term)), Occur.SHOULD },
-                { new TermQuery(new Term(LuceneFields.FileNames, term)), Occur.SHOULD },
+                { inFileName, Occur.SHOULD },
             }, Occur.MUST);
+        }
         return query;
     }
 

@@ -46,7 +46,7 @@ public sealed class LuceneSearchReader : ISearchReader, IDisposable
         SearchRequestRules.Validate(request);
         ct.ThrowIfCancellationRequested();
         var scopes = SearchRequestRules.Scopes(request);
-        var words = LuceneQuery.Words(_analyzer.Terms(request.Query));
+        var words = LuceneQuery.Words(request.Query, _analyzer);
         if (scopes.Count == 0 || words is null || Searchers(refresh: true) is not { } searchers) return Task.FromResult(SearchResults.None);
 
         var searcher = searchers.Acquire();
