@@ -43,6 +43,7 @@ public sealed class SearchSinkCrashTests(KafkaFixture kafka, ITestOutputHelper o
         using var reader = new LuceneSearchReader(path); // an edge's view: opened before the index exists, never reopened
         async Task<long> IndexedAsync() => (await reader.SearchAsync(new SearchRequest(Everywhere, scopes), default)).TotalHits;
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         long atKill;
         using (var first = SinkProcess.Start("search", environment))
         {
@@ -50,7 +51,7 @@ public sealed class SearchSinkCrashTests(KafkaFixture kafka, ITestOutputHelper o
             await PollAsync(async () => await IndexedAsync() >= expected.Count / 4, first);
             first.Kill();
             atKill = await IndexedAsync();
-            output.WriteLine($"killed sink (pid {first.ProcessId}) with {atKill} of {expected.Count} messages indexed");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed sink (pid {first.ProcessId}) with {atKill} of {expected.Count} messages indexed");
         }
         Assert.InRange(atKill, expected.Count / 4, expected.Count + gone.Count - 1);
 
@@ -60,6 +61,7 @@ public sealed class SearchSinkCrashTests(KafkaFixture kafka, ITestOutputHelper o
         await PollAsync(async () =>
             (await kafka.CommittedAsync(group, Topics.ChatEvents, KafkaFixture.Partitions)).OrderBy(p => p.Key).SequenceEqual(ends.OrderBy(p => p.Key))
             && await IndexedAsync() == expected.Count, second);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: the restarted sink committed chat.events to its end");
 
         foreach (var ((conversationId, seq), text) in expected)
         {
@@ -70,6 +72,28 @@ public sealed class SearchSinkCrashTests(KafkaFixture kafka, ITestOutputHelper o
         }
         foreach (var token in gone)
             Assert.Empty((await reader.SearchAsync(new SearchRequest(token, scopes), default)).Hits);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {expected.Count} messages found once, {gone.Count} replaced or deleted texts not found");
+    }
+
+    [Fact]
+    public async Task A_second_sink_process_on_the_same_folder_is_refused_with_a_clear_message()
+    {
+        using var folder = new TempDirectory("search-sink-lock");
+        var environment = new Dictionary<string, string>
+        {
+            ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
+            ["SchemaRegistry__Url"] = kafka.RegistryUrl,
+            ["Search__LucenePath"] = folder.Sub("search"),
+            // A group of its own: a killed member of the crash test's group would hold up its rebalance.
+            ["Sinks__GroupIdPrefix"] = "lock-test-",
+        };
+        using var first = SinkProcess.Start("search", environment);
+        await first.WaitForLineAsync(l => l.StartsWith("sink search running", StringComparison.Ordinal), Deadline);
+
+        using var second = SinkProcess.Start("search", environment);
+        await second.WaitForLineAsync(l => l.Contains("error: The search index at", StringComparison.Ordinal)
+            && l.Contains("is being written by another process", StringComparison.Ordinal), Deadline);
+        Assert.DoesNotContain(second.Output, l => l.StartsWith("sink search running", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -38,6 +38,7 @@ internal static class LuceneFields
             new StringField(Kind, MessageKind, Field.Store.NO),
             new StringField(ConversationId, m.Key.ConversationId, Field.Store.YES),
             new Int64Field(Seq, m.Key.Seq, Field.Store.YES),
+            new NumericDocValuesField(Seq, m.Key.Seq), // what the scope filter reads per document (see LuceneQuery.Readable)
             new StoredField(MessageId, m.MessageId),
             new StoredField(SenderId, m.SenderId),
             new StoredField(SentAt, new DateTimeOffset(m.SentAt).ToUnixTimeMilliseconds()),

@@ -40,16 +40,29 @@ internal static class LuceneQuery
         return query;
     }
 
-    /// <summary>Message documents inside one of the scopes.</summary>
+    /// <summary>
+    /// Message documents inside one of the scopes. A scope over a whole conversation (the usual member) is just its
+    /// conversation term; a partial one adds a seq range checked against the seq doc values per candidate document.
+    /// A numeric trie range up to long.MaxValue would enumerate hundreds of terms per scope, which made a search over a
+    /// few dozen conversations ten times slower.
+    /// </summary>
     public static Filter Readable(IReadOnlyList<SearchScope> scopes)
     {
         var anyScope = new BooleanQuery();
         foreach (var scope in scopes)
+        {
+            var conversation = new TermQuery(new Term(LuceneFields.ConversationId, scope.ConversationId));
+            if (scope.FromSeq <= 1 && scope.ToSeq == long.MaxValue)
+            {
+                anyScope.Add(conversation, Occur.SHOULD);
+                continue;
+            }
             anyScope.Add(new BooleanQuery
             {
-                { new TermQuery(new Term(LuceneFields.ConversationId, scope.ConversationId)), Occur.MUST },
-                { NumericRangeQuery.NewInt64Range(LuceneFields.Seq, scope.FromSeq, scope.ToSeq, true, true), Occur.MUST },
+                { conversation, Occur.MUST },
+                { new ConstantScoreQuery(FieldCacheRangeFilter.NewInt64Range(LuceneFields.Seq, scope.FromSeq, scope.ToSeq, true, true)), Occur.MUST },
             }, Occur.SHOULD);
+        }
         return new QueryWrapperFilter(new BooleanQuery
         {
             { new TermQuery(new Term(LuceneFields.Kind, LuceneFields.MessageKind)), Occur.MUST },

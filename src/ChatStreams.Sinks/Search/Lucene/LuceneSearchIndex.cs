@@ -10,8 +10,8 @@ namespace ChatStreams.Sinks.Search.Lucene;
 /// The embedded search index: a Lucene index in one folder, written by the search sink and read by the edges of the
 /// machine (<see cref="LuceneSearchReader"/>). Each batch ends with IndexWriter.Commit, which fsyncs the new segments
 /// and the watermarks together, so a kill -9 after <see cref="ApplyAsync"/> returns loses nothing and a kill before it
-/// leaves the previous commit, from which the replayed batch is applied again. The folder's write lock (an OS lock,
-/// released when the process dies) keeps a second writer out.
+/// leaves the previous commit, from which the replayed batch is applied again. An OS lock on the folder's
+/// <see cref="WriterGuard"/> file (released when the process dies) keeps a second writer out.
 /// </summary>
 public sealed class LuceneSearchIndex : ISearchIndex, IIndexedState, IDisposable
 {
@@ -21,6 +21,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IIndexedState, IDisposable
     private FSDirectory? _directory;
     private LuceneSearchReader? _reader;
     private IndexWriter? _writer;
+    private WriterGuard? _guard;
 
     public LuceneSearchIndex(string path, ILogger<LuceneSearchIndex>? logger = null)
     {
@@ -95,6 +96,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IIndexedState, IDisposable
     {
         if (_writer is { } open) return open;
         System.IO.Directory.CreateDirectory(IndexPath);
+        _guard ??= WriterGuard.Take(IndexPath);
         _directory ??= FSDirectory.Open(new DirectoryInfo(IndexPath));
         try
         {
@@ -120,6 +122,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IIndexedState, IDisposable
         _writer?.Dispose();
         _reader?.Dispose();
         _directory?.Dispose();
+        _guard?.Dispose();
         _analyzer.Dispose();
         _gate.Dispose();
     }
