@@ -3,6 +3,7 @@ using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Sinks;
 using ChatStreams.Sinks.History;
+using ChatStreams.Sinks.Search;
 using Microsoft.Extensions.Logging;
 
 namespace ChatStreams.Host.Commands;
@@ -17,7 +18,7 @@ internal static class SinkCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = "The sink to run: history" };
+        var name = new Argument<string>("name") { Description = "The sink to run: history, search" };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging" };
         var command = new Command("sink", "Run a sink that lands Kafka topics in a store (history)") { name, verbose };
         command.SetAction(async (parse, ct) =>
@@ -26,9 +27,10 @@ internal static class SinkCommand
             var logger = loggers.CreateLogger("ChatStreams.Host");
             var configuration = HostConfiguration.Build();
             var sink = parse.GetValue(name);
+            if (sink == SearchSinkWriter.SinkName) return await SearchSinkCommand.RunAsync(configuration, loggers, logger, ct);
             if (sink != HistorySinkWriter.SinkName)
             {
-                Console.Error.WriteLine($"error: unknown sink '{sink}'; the sinks are: {HistorySinkWriter.SinkName}");
+                Console.Error.WriteLine($"error: unknown sink '{sink}'; the sinks are: {HistorySinkWriter.SinkName}, {SearchSinkWriter.SinkName}");
                 return 2;
             }
             try

@@ -1,7 +1,6 @@
 using ChatStreams.Contracts;
 using chatstreams.v1;
 using Confluent.Kafka;
-using Confluent.SchemaRegistry;
 
 namespace ChatStreams.Sinks.History;
 
@@ -19,18 +18,9 @@ public sealed class HistoryDecoder(ChatSerdes serdes) : ISinkDecoder<HistoryReco
     public async Task<HistoryRecord?> DecodeAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken ct)
     {
         if (record.Message.Value is not { } value) return null;
-        var context = new SerializationContext(MessageComponentType.Value, record.Topic, record.Message.Headers);
-        try
-        {
-            if (record.Topic == ChatStreams.Contracts.Topics.ChatReceipts)
-                return new HistoryReceiptRecord(await _receipts.DeserializeAsync(value, false, context));
-            var e = await _events.DeserializeAsync(value, false, context);
-            return e.Payload is CommandRejected or CommandDeduplicated || e.Seq <= 0 ? null : new HistoryEventRecord(e);
-        }
-        catch (Exception e) when (e is InvalidDataException or Avro.AvroException or ArgumentException or InvalidCastException or FormatException
-                                   or SchemaRegistryException { Status: System.Net.HttpStatusCode.NotFound })
-        {
-            throw new UnreadableRecordException(e.Message, e);
-        }
+        if (record.Topic == ChatStreams.Contracts.Topics.ChatReceipts)
+            return new HistoryReceiptRecord(await ChatEventDecoding.DeserializeAsync(_receipts, record, value));
+        var e = await ChatEventDecoding.DeserializeAsync(_events, record, value);
+        return ChatEventDecoding.TakesPosition(e) ? new HistoryEventRecord(e) : null;
     }
 }

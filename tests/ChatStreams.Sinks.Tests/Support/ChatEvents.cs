@@ -21,6 +21,14 @@ public sealed class ChatEvents(string conversationId)
     public ChatEvent Sent(string by, string body) =>
         Next(by, new MessageSent { MessageId = $"m-{_seq + 1}", Body = body, Attachments = [new Attachment { MediaId = "media-" + (_seq + 1) }] });
 
+    /// <summary>A message with attachments carrying these file names (what a user sees and may search for).</summary>
+    public ChatEvent SentWithFiles(string by, string body, params string[] fileNames) =>
+        Next(by, new MessageSent
+        {
+            MessageId = $"m-{_seq + 1}", Body = body,
+            Attachments = [.. fileNames.Select((name, i) => new Attachment { MediaId = $"media-{_seq + 1}-{i}", FileName = name, ContentType = "application/octet-stream" })],
+        });
+
     public ChatEvent Edited(string by, long target, string body) => Next(by, new MessageEdited { TargetSeq = target, Body = body });
 
     public ChatEvent Deleted(string by, long target) => Next(by, new MessageDeleted { TargetSeq = target });
