@@ -8,6 +8,7 @@ using ChatStreams.Identity;
 using ChatStreams.Kafka;
 using ChatStreams.Sinks;
 using ChatStreams.Sinks.History;
+using ChatStreams.Sinks.Search;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -85,7 +86,7 @@ public static class EdgeServer
     }
 
     /// <summary>
-    /// History from the store the history sink writes (History__Store: sqlite at History__SqlitePath, or mongo), the
+    /// Search from the index the search sink writes; history from the store the history sink writes (History__Store: sqlite at History__SqlitePath, or mongo), the
     /// sink's progress (its group's committed offsets, Sinks__GroupIdPrefix) and the live decisions and presence.
     /// </summary>
     private static void AddHistory(IServiceCollection services, IConfiguration configuration)
@@ -101,6 +102,11 @@ public static class EdgeServer
         services.AddSingleton<DecisionWatches>();
         services.AddSingleton<PresenceBoard>();
         services.AddSingleton<LiveEventFeed>();
+        // Search reads the index the search sink writes (Search__Store: a Lucene folder at Search__LucenePath, or
+        // Elasticsearch); a Lucene reader never takes the sink's write lock.
+        var search = new SearchIndexOptions();
+        configuration.GetSection(SearchIndexOptions.Section).Bind(search);
+        services.AddSingleton(p => SearchIndexes.OpenReader(search, p.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IConversationHistory>(p => new StoreHistory(p.GetRequiredService<IHistoryReader>(), p.GetRequiredService<SinkProgress>(),
             p.GetRequiredService<LiveEventFeed>(), p.GetRequiredService<DecisionWatches>(), p.GetRequiredService<PresenceBoard>()));
     }

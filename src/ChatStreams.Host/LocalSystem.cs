@@ -97,12 +97,13 @@ public sealed class LocalSystem : IAsyncDisposable
         {
             ["Streams__StateDirectory"] = Path.Combine(settings.DataDirectory, "streams"),
         }));
-        // The stores the sinks write and the edges read: files in the data directory (SQLite history; search and
-        // analytics join as their sinks land).
+        // The stores the sinks write and the edges read: files in the data directory (SQLite history, a Lucene index).
         var stores = new Dictionary<string, string>
         {
             ["History__Store"] = "sqlite",
             ["History__SqlitePath"] = Path.Combine(settings.DataDirectory, "history.db"),
+            ["Search__Store"] = "lucene",
+            ["Search__LucenePath"] = Path.Combine(settings.DataDirectory, "search"),
         };
         foreach (var (key, value) in stores) endpoints[key] = value;
         _supervisor.Start(new ChildSpec("sink-history", ["sink", "history"], new Dictionary<string, string>(endpoints)
@@ -110,6 +111,7 @@ public sealed class LocalSystem : IAsyncDisposable
             // Edges wait for the history sink before reads (read your writes): a short linger keeps that wait short.
             ["Sinks__BatchLinger"] = "00:00:00.050",
         }));
+        _supervisor.Start(new ChildSpec("sink-search", ["sink", "search"], new Dictionary<string, string>(endpoints)));
         StartEdgesAndGateway(settings, endpoints);
         StartFront(settings.FrontPort);
     }
