@@ -2,6 +2,7 @@ using System.CommandLine;
 using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Sinks;
+using ChatStreams.Sinks.Analytics;
 using ChatStreams.Sinks.History;
 using Microsoft.Extensions.Logging;
 
@@ -17,18 +18,19 @@ internal static class SinkCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = "The sink to run: history" };
+        var name = new Argument<string>("name") { Description = "The sink to run: history, analytics" };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging" };
-        var command = new Command("sink", "Run a sink that lands Kafka topics in a store (history)") { name, verbose };
+        var command = new Command("sink", "Run a sink that lands Kafka topics in a store (history, analytics)") { name, verbose };
         command.SetAction(async (parse, ct) =>
         {
             using var loggers = HostLogging.Create(parse.GetValue(verbose));
             var logger = loggers.CreateLogger("ChatStreams.Host");
             var configuration = HostConfiguration.Build();
             var sink = parse.GetValue(name);
+            if (sink == AnalyticsSinkWriter.SinkName) return await AnalyticsSink.RunAsync(configuration, loggers, ct);
             if (sink != HistorySinkWriter.SinkName)
             {
-                Console.Error.WriteLine($"error: unknown sink '{sink}'; the sinks are: {HistorySinkWriter.SinkName}");
+                Console.Error.WriteLine($"error: unknown sink '{sink}'; the sinks are: {HistorySinkWriter.SinkName}, {AnalyticsSinkWriter.SinkName}");
                 return 2;
             }
             try
