@@ -154,7 +154,7 @@ public sealed class ClickHouseAnalyticsStore : IAnalyticsStore
         JsonValueKind.Null => null,
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.Number => value.TryGetInt64(out var l) ? l : value.GetDouble(),
+        JsonValueKind.Number => value.TryGetInt64(out var l) ? (object)l : value.GetDouble(),
         JsonValueKind.String => value.GetString(),
         _ => value.GetRawText(),
     };
