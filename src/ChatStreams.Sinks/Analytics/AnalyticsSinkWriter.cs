@@ -45,7 +45,15 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
             : await store.LatestPresenceSessionsAsync(presence.Select(p => p.UserId).Distinct().ToList(), ct));
         foreach (var change in presence) intervals.Apply(change);
 
-        return new AnalyticsBatch(conversations, messages, changes, deliveries, receipts, reads.Rows, intervals.Changed);
+        // A record that came twice within one batch (a redelivery) makes one row: one INSERT may not carry a key twice.
+        return new AnalyticsBatch(
+            [.. conversations.DistinctBy(r => r.ConversationId)],
+            [.. messages.DistinctBy(r => (r.ConversationId, r.Seq))],
+            [.. changes.DistinctBy(r => (r.ConversationId, r.Seq))],
+            [.. deliveries.DistinctBy(r => (r.ConversationId, r.Seq, r.UserId, r.EdgeId, r.DeviceKey))],
+            [.. receipts.DistinctBy(r => (r.ConversationId, r.UserId, r.DeliveredSeq, r.ReadSeq))],
+            reads.Rows,
+            intervals.Changed);
     }
 
     private async Task<Dictionary<string, string>> KindsAsync(List<ConversationRow> created, IEnumerable<string> needed, CancellationToken ct)

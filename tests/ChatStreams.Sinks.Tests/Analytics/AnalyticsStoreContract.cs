@@ -123,6 +123,16 @@ public abstract class AnalyticsStoreContract
         Assert.Equal(counts, await TableCountsAsync(store));
     }
 
+    [ContractFact]
+    public async Task A_record_twice_in_one_batch_lands_once()
+    {
+        var records = AnalyticsScenario.Records();
+        var store = await FilledAsync(await CreateStoreAsync(), [.. records, .. records.Where(r => r is AnalyticsEventRecord or AnalyticsDeliveryRecord or AnalyticsReceiptRecord)]);
+        Assert.Equal(6, await CountAsync(store, "messages"));
+        Assert.Equal(21, await CountAsync(store, "deliveries"));
+        Assert.Equal(4, await CountAsync(store, "receipts"));
+    }
+
     private async Task<List<string>> TableCountsAsync(IAnalyticsStore store)
     {
         var counts = new List<string>();
