@@ -30,6 +30,9 @@ public sealed class AnalyticsStoreOptions
     /// </summary>
     public string? QueryUrl { get; set; }
 
+    /// <summary>How long chatctl waits for the sink's query endpoint to answer a query.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>ClickHouse's HTTP interface, e.g. http://clickhouse:8123/.</summary>
     public string? ClickHouseUrl { get; set; }
 

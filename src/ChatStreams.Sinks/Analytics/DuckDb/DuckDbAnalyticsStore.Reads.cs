@@ -53,10 +53,11 @@ public sealed partial class DuckDbAnalyticsStore
     {
         var statement = ReadOnlySql.Check(sql);
         await using var connection = await OpenAsync(ct);
-        if (_readOnly) await ExecuteAsync(connection, null, "SET enable_external_access = false", ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        System.Data.Common.DbTransaction? tx = null;
         try
         {
+            if (_readOnly) await ExecuteAsync(connection, null, "SET enable_external_access = false", ct);
+            tx = await connection.BeginTransactionAsync(ct);
             await using var command = connection.CreateCommand();
             command.Transaction = tx;
             command.CommandText = statement;
@@ -73,7 +74,11 @@ public sealed partial class DuckDbAnalyticsStore
         }
         finally
         {
-            await SafeRollbackAsync(tx);
+            if (tx is not null)
+            {
+                await SafeRollbackAsync(tx);
+                await tx.DisposeAsync();
+            }
         }
     }
 
