@@ -90,6 +90,24 @@ public sealed class ClickHouseAnalyticsStoreTests(ClickHouseServer server, ITest
         Assert.Contains("Analytics__ClickHouseUrl", down.Message);
     }
 
+    [Fact]
+    public async Task Credentials_go_in_headers_and_a_wrong_password_says_which_setting_to_fix()
+    {
+        var options = Options($"analytics_{Guid.NewGuid():N}");
+        options.ClickHouseUser = ClickHouseServer.AnalystUser;
+        options.ClickHousePassword = ClickHouseServer.AnalystPassword;
+        var store = Track(AnalyticsStores.Open(options));
+        await store.InitializeAsync(default);
+        Assert.Equal([1, 2], await store.AppliedMigrationsAsync(default));
+
+        options.ClickHousePassword = "wrong";
+        var refused = Track(AnalyticsStores.Open(options));
+        var error = await Assert.ThrowsAsync<AnalyticsQueryException>(() => refused.QueryAsync("SELECT 1", default));
+        Assert.Contains("Wrong password for user analyst", error.Message);
+        Assert.Contains("Analytics__ClickHousePassword", error.Message);
+        Assert.DoesNotContain("wrong", error.Message.Replace("Wrong password", ""));
+    }
+
     public Task InitializeAsync()
     {
         output.WriteLine($"clickhouse-server at {server.Url} started in {server.StartedIn.TotalSeconds:0.0} s");

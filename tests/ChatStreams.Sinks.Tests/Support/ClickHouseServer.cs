@@ -19,6 +19,10 @@ public sealed class ClickHouseServer : IAsyncLifetime
     private readonly TempDirectory _folder = new("clickhouse");
     private Process? _process;
 
+    /// <summary>A second user with a password, for the credential tests.</summary>
+    public const string AnalystUser = "analyst";
+    public const string AnalystPassword = "s3cret pass";
+
     public string Url { get; private set; } = "";
 
     public TimeSpan StartedIn { get; private set; }
@@ -99,7 +103,8 @@ public sealed class ClickHouseServer : IAsyncLifetime
         <?xml version="1.0"?>
         <yandex>
           <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
-          <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+          <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
+            <analyst><password>s3cret pass</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></analyst></users>
           <quotas><default></default></quotas>
         </yandex>
         """;
