@@ -27,7 +27,10 @@ public sealed partial class AnalyticsStoreOptionsValidator : IValidateOptions<An
             if (string.IsNullOrWhiteSpace(options.ClickHouseUrl))
                 failures.Add("Analytics__ClickHouseUrl is required when Analytics__Store is 'clickhouse': give ClickHouse's HTTP interface, e.g. http://clickhouse:8123/.");
             else if (!IsHttpUrl(options.ClickHouseUrl))
-                failures.Add($"Analytics__ClickHouseUrl '{options.ClickHouseUrl}' is not an http(s):// URL; give ClickHouse's HTTP interface, e.g. http://clickhouse:8123/.");
+                failures.Add("Analytics__ClickHouseUrl is not an http(s):// URL; give ClickHouse's HTTP interface, e.g. http://clickhouse:8123/.");
+            else if (new Uri(options.ClickHouseUrl).UserInfo.Length > 0)
+                // The URL shows up in logs and errors; a password in it would too.
+                failures.Add("Analytics__ClickHouseUrl must not carry credentials; put them in Analytics__ClickHouseUser and Analytics__ClickHousePassword.");
             if (string.IsNullOrWhiteSpace(options.ClickHouseDatabase) || !DatabaseName().IsMatch(options.ClickHouseDatabase))
                 failures.Add($"Analytics__ClickHouseDatabase '{options.ClickHouseDatabase}' must be a plain name (letters, digits, underscore), e.g. chatstreams.");
             if (options.ClickHouseTimeout <= TimeSpan.Zero)

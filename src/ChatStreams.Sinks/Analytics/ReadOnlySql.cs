@@ -11,9 +11,13 @@ public static class ReadOnlySql
         new(["SELECT", "WITH", "FROM", "VALUES", "DESCRIBE", "DESC", "SHOW", "EXPLAIN", "SUMMARIZE", "EXISTS"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The statement without a trailing semicolon; throws <see cref="AnalyticsQueryException"/> saying what is refused and why.</summary>
-    public static string Check(string sql)
+    /// <param name="backslashEscapes">
+    /// Whether a backslash escapes a quote inside strings: true for ClickHouse, false for DuckDB (standard SQL). Getting
+    /// this wrong would let "SELECT 'x\'; DROP ..." pass as one statement.
+    /// </param>
+    public static string Check(string sql, bool backslashEscapes = false)
     {
-        var statement = SingleStatement(sql ?? "");
+        var statement = SingleStatement(sql ?? "", backslashEscapes);
         var keyword = FirstKeyword(statement);
         if (keyword.Length == 0) throw new AnalyticsQueryException("The query is empty: give one SELECT statement, e.g. \"SELECT count(*) FROM messages\".");
         if (!ReadingKeywords.Contains(keyword))
@@ -24,13 +28,13 @@ public static class ReadOnlySql
     }
 
     /// <summary>Strips comments' effect on the split: finds a ';' outside quotes and comments that is followed by more SQL.</summary>
-    private static string SingleStatement(string sql)
+    private static string SingleStatement(string sql, bool backslashEscapes)
     {
         var end = -1;
         for (var i = 0; i < sql.Length; i++)
         {
             var c = sql[i];
-            if (c is '\'' or '"' or '`') i = SkipQuoted(sql, i, c);
+            if (c is '\'' or '"' or '`') i = SkipQuoted(sql, i, c, backslashEscapes);
             else if (c == '-' && At(sql, i + 1) == '-') i = SkipTo(sql, i, "\n");
             else if (c == '/' && At(sql, i + 1) == '*') i = SkipTo(sql, i + 2, "*/") + 1;
             else if (c == ';')
@@ -62,11 +66,11 @@ public static class ReadOnlySql
 
     private static char At(string s, int i) => i < s.Length ? s[i] : '\0';
 
-    private static int SkipQuoted(string s, int start, char quote)
+    private static int SkipQuoted(string s, int start, char quote, bool backslashEscapes)
     {
         for (var i = start + 1; i < s.Length; i++)
         {
-            if (s[i] == '\\' && quote != '"') i++; // ClickHouse escapes inside strings
+            if (s[i] == '\\' && backslashEscapes) i++;
             else if (s[i] == quote)
             {
                 if (At(s, i + 1) == quote) i++; // a doubled quote is a quote

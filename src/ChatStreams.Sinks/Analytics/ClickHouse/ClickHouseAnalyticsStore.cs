@@ -131,7 +131,7 @@ public sealed class ClickHouseAnalyticsStore : IAnalyticsStore
     /// <summary>Runs an analyst's query with readonly=1 and returns ClickHouse's JSONCompact answer as plain values.</summary>
     public async Task<AnalyticsQueryResult> QueryAsync(string sql, CancellationToken ct)
     {
-        var statement = ReadOnlySql.Check(sql);
+        var statement = ReadOnlySql.Check(sql, backslashEscapes: true);
         string text;
         try
         {

@@ -24,7 +24,10 @@ public sealed class ClickHouseHttp : IDisposable
         if (!string.IsNullOrEmpty(options.ClickHousePassword)) _http.DefaultRequestHeaders.Add("X-ClickHouse-Key", options.ClickHousePassword);
     }
 
-    public string Location => $"{_baseUri.GetLeftPart(UriPartial.Authority)}/ database {_database}";
+    public string Location => $"{Server} database {_database}";
+
+    /// <summary>scheme://host:port, never user info.</summary>
+    private string Server => $"{_baseUri.Scheme}://{_baseUri.Host}:{_baseUri.Port}";
 
     /// <summary>A statement without data (DDL, a lookup); <paramref name="inDatabase"/> false for CREATE DATABASE before it exists.</summary>
     public Task<string> ExecuteAsync(string sql, CancellationToken ct, bool inDatabase = true, IReadOnlyDictionary<string, string>? settings = null) =>
@@ -53,12 +56,12 @@ public sealed class ClickHouseHttp : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new ClickHouseException($"ClickHouse at {_baseUri.GetLeftPart(UriPartial.Authority)} did not answer ({e.Message}); check Analytics__ClickHouseUrl " +
+            throw new ClickHouseException($"ClickHouse at {Server} did not answer ({e.Message}); check Analytics__ClickHouseUrl " +
                                           "and that the server runs.", null, e);
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new ClickHouseException($"ClickHouse at {_baseUri.GetLeftPart(UriPartial.Authority)} did not answer within {_http.Timeout.TotalSeconds:0} s " +
+            throw new ClickHouseException($"ClickHouse at {Server} did not answer within {_http.Timeout.TotalSeconds:0} s " +
                                           "(Analytics__ClickHouseTimeout).", null, e);
         }
         using (response)
