@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use, if missing: kcat (a second, non-.NET Kafka client) and redis-server (typing between edges).
+# Installs the Debian packages the tests use, if missing: kcat (a second, non-.NET Kafka client), redis-server (typing between
+# edges) and clickhouse-server (the analytics store's tests start their own server; they fail, naming the package, without it).
 # Needs root for apt-get; otherwise it says what to install and carries on (the tests that need it then fail clearly).
 set -uo pipefail
 need=()
 command -v kcat >/dev/null || need+=(kcat)
 command -v redis-server >/dev/null || need+=(redis-server)
+# Debian installs the server in /usr/sbin, which a non-root PATH may lack.
+{ command -v clickhouse-server >/dev/null || [ -x /usr/sbin/clickhouse-server ]; } || need+=(clickhouse-server clickhouse-client)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive

@@ -25,6 +25,13 @@ public sealed class SinkOptions
     /// <summary>How often a sink logs its progress (records written, lag).</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often a sink subscribed to a topic pattern (a topic starting with ^, such as the analytics sink's
+    /// ^delivery\..+) looks for new matching topics: librdkafka matches patterns on metadata refreshes, every 5 minutes
+    /// by default, which would leave a new edge's deliveries unread that long. Kafka__Extra__topic.metadata.refresh.interval.ms wins.
+    /// </summary>
+    public TimeSpan TopicPatternRefresh { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Consumer group of a sink: prefix + sink name (chatstreams-sink-history). Each sink keeps its own offsets.</summary>
     public string GroupIdPrefix { get; set; } = "chatstreams-sink-";
 }

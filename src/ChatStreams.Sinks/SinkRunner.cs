@@ -57,6 +57,8 @@ public sealed class SinkRunner<T> where T : class
     {
         var config = KafkaClientConfigs.Consumer(_kafka, $"sink-{_name}", GroupId);
         config.EnablePartitionEof = true;
+        if (_decoder.Topics.Any(t => t.StartsWith('^')))
+            config.TopicMetadataRefreshIntervalMs ??= (int)Math.Max(100, _options.TopicPatternRefresh.TotalMilliseconds);
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler((_, partitions) =>
                 _logger.LogInformation("Sink {Sink} was assigned {Partitions}.", _name, Describe(partitions)))

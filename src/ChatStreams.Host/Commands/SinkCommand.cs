@@ -2,6 +2,7 @@ using System.CommandLine;
 using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Sinks;
+using ChatStreams.Sinks.Analytics;
 using ChatStreams.Sinks.History;
 using ChatStreams.Sinks.Search;
 using Microsoft.Extensions.Logging;
@@ -18,9 +19,9 @@ internal static class SinkCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = "The sink to run: history, search" };
+        var name = new Argument<string>("name") { Description = "The sink to run: history, search, analytics" };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging" };
-        var command = new Command("sink", "Run a sink that lands Kafka topics in a store (history)") { name, verbose };
+        var command = new Command("sink", "Run a sink that lands Kafka topics in a store (history, search, analytics)") { name, verbose };
         command.SetAction(async (parse, ct) =>
         {
             using var loggers = HostLogging.Create(parse.GetValue(verbose));
@@ -28,9 +29,10 @@ internal static class SinkCommand
             var configuration = HostConfiguration.Build();
             var sink = parse.GetValue(name);
             if (sink == SearchSinkWriter.SinkName) return await SearchSinkCommand.RunAsync(configuration, loggers, logger, ct);
+            if (sink == AnalyticsSinkWriter.SinkName) return await AnalyticsSink.RunAsync(configuration, loggers, ct);
             if (sink != HistorySinkWriter.SinkName)
             {
-                Console.Error.WriteLine($"error: unknown sink '{sink}'; the sinks are: {HistorySinkWriter.SinkName}, {SearchSinkWriter.SinkName}");
+                Console.Error.WriteLine($"error: unknown sink '{sink}'; the sinks are: {HistorySinkWriter.SinkName}, {SearchSinkWriter.SinkName}, {AnalyticsSinkWriter.SinkName}");
                 return 2;
             }
             try

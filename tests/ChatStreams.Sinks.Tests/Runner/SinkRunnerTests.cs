@@ -58,6 +58,33 @@ public sealed class SinkRunnerTests(KafkaFixture kafka) : IClassFixture<KafkaFix
         Assert.Empty(writer.Written);
     }
 
+    [Fact]
+    public async Task A_pattern_subscription_reads_matching_topics_and_picks_up_one_created_later()
+    {
+        var prefix = $"pattern-{Guid.NewGuid():N}";
+        await kafka.CreateTopicAsync($"{prefix}.edge-1", Partitions);
+        await kafka.CreateTopicAsync($"other-{prefix}.edge-1", Partitions); // matches the name but not the anchored pattern
+        Produce($"{prefix}.edge-1", ["first-1", "first-2"]);
+        Produce($"other-{prefix}.edge-1", ["other"]);
+        var options = new SinkOptions
+        {
+            BatchLinger = TimeSpan.FromMilliseconds(20), GroupIdPrefix = $"test-{Guid.NewGuid():N}-", TopicPatternRefresh = TimeSpan.FromMilliseconds(500),
+        };
+        var writer = new CheckingWriter(kafka, options.GroupIdPrefix + "raw", $"{prefix}.edge-1", failFirst: 0);
+        var runner = new SinkRunner<RawRecord>("raw", new RawDecoder($"^{prefix}\\..+"), writer, kafka.Kafka, options, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = runner.RunAsync(stop.Token);
+
+        await PollAsync(() => Task.FromResult(writer.Written.Count == 2));
+        await kafka.CreateTopicAsync($"{prefix}.edge-2", Partitions); // a new edge starts while the sink runs
+        Produce($"{prefix}.edge-2", ["second-1", "second-2", "second-3"]);
+        await PollAsync(() => Task.FromResult(writer.Written.Count == 5));
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(["first-1", "first-2", "second-1", "second-2", "second-3"], writer.Written.Select(r => r.Value).Order(StringComparer.Ordinal));
+    }
+
     private Dictionary<int, long> Produce(string topic, IReadOnlyList<string> values)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.Producer(kafka.Kafka, "sink-test")).Build();
