@@ -25,6 +25,10 @@ public static class HtmlText
     }
 
     /// <summary>The start of a text that has no highlighted match (only its file names matched), escaped.</summary>
-    public static string EscapedPrefix(string text, int length) =>
-        Escape(text.Length <= length ? text : text[..length] + "…");
+    public static string EscapedPrefix(string text, int length)
+    {
+        if (text.Length <= length) return Escape(text);
+        if (char.IsHighSurrogate(text[length - 1])) length--; // never cut an emoji in half
+        return Escape(text[..length] + "…");
+    }
 }

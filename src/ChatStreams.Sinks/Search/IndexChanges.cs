@@ -39,11 +39,12 @@ internal sealed class IndexChanges
             list.RemoveAll(e => e.Seq <= applied.GetValueOrDefault(id));
 
         // Edited messages sent in an earlier batch are read from the index: the edit keeps their sender and time.
-        var earlier = conversations.Values
-            .SelectMany(list => list
-                .Select(e => e.Payload is MessageEdited edited ? new MessageKey(e.ConversationId, edited.TargetSeq) : (MessageKey?)null)
-                .OfType<MessageKey>()
-                .Where(key => !list.Any(e => e.Seq == key.Seq && e.Payload is MessageSent)))
+        var sentHere = conversations.Values.SelectMany(list => list.Where(e => e.Payload is MessageSent))
+            .Select(e => new MessageKey(e.ConversationId, e.Seq)).ToHashSet();
+        var earlier = conversations.Values.SelectMany(list => list)
+            .Select(e => e.Payload is MessageEdited edited ? new MessageKey(e.ConversationId, edited.TargetSeq) : (MessageKey?)null)
+            .OfType<MessageKey>()
+            .Where(key => !sentHere.Contains(key))
             .Distinct()
             .ToList();
         var indexed = earlier.Count > 0 ? await state.MessagesAsync(earlier, ct) : new Dictionary<MessageKey, IndexedMessage>();

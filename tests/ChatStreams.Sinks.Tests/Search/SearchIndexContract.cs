@@ -209,6 +209,21 @@ public abstract class SearchIndexContract
     }
 
     [ContractFact]
+    public async Task A_user_in_thousands_of_conversations_searches_them_all_in_one_query()
+    {
+        var index = await CreateIndexAsync();
+        var c = new ChatEvents("c-2999");
+        await index.ApplyAsync([c.Created("alice", ["alice"]), c.Sent("alice", "needle in the haystack"), c.Sent("alice", "needle again")], default);
+
+        // Whole conversations and partial ranges, beyond what one boolean query holds by default (1024 clauses).
+        var scopes = Enumerable.Range(0, 3000).Select(i => i % 2 == 0 ? All($"c-{i}") : new SearchScope($"c-{i}", 3, 500)).ToArray();
+        Assert.Equal([3], await SeqsAsync(index, "needle", scopes));
+        var tooMany = Enumerable.Range(0, SearchRequestRules.MaxScopes + 1).Select(i => All($"c-{i}")).ToArray();
+        var refused = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => index.SearchAsync(Ask("needle", tooMany), default));
+        Assert.Contains("restrict the search to a conversation", refused.Message, StringComparison.Ordinal);
+    }
+
+    [ContractFact]
     public async Task A_search_can_be_restricted_to_one_conversation_within_the_scopes()
     {
         var index = await CreateIndexAsync();
