@@ -112,6 +112,13 @@ public sealed class LocalSystem : IAsyncDisposable
             ["Sinks__BatchLinger"] = "00:00:00.050",
         }));
         _supervisor.Start(new ChildSpec("sink-search", ["sink", "search"], new Dictionary<string, string>(endpoints)));
+        // One analytics sink per DuckDB file (DuckDB lets one process open it); it serves read-only SQL on loopback and
+        // leaves the address beside the file, where `chatctl analytics` finds it.
+        _supervisor.Start(new ChildSpec("sink-analytics", ["sink", "analytics"], new Dictionary<string, string>(endpoints)
+        {
+            ["Analytics__Store"] = "duckdb",
+            ["Analytics__DuckDbPath"] = AnalyticsDatabase(settings.DataDirectory),
+        }));
         StartEdgesAndGateway(settings, endpoints);
         StartFront(settings.FrontPort);
     }
@@ -154,6 +161,9 @@ public sealed class LocalSystem : IAsyncDisposable
         _supervisor!.Start(new ChildSpec("gateway", ["gateway", "--host", "127.0.0.1", "--port", gatewayPort.ToString(CultureInfo.InvariantCulture)], gatewayEnvironment));
         GatewayUrl = $"http://127.0.0.1:{gatewayPort}";
     }
+
+    /// <summary>The DuckDB file of the one-machine system's analytics (chatctl analytics reads it through the sink).</summary>
+    public static string AnalyticsDatabase(string dataDirectory) => Path.GetFullPath(Path.Combine(dataDirectory, "analytics.duckdb"));
 
     private void StartFront(int port)
     {

@@ -20,6 +20,9 @@ public sealed partial class ChatSystem : IAsyncLifetime
     private Process? _process;
 
     public string GatewayUrl { get; private set; } = "";
+
+    /// <summary>The data directory `up` runs on (its stores, e.g. analytics.duckdb, are files in it).</summary>
+    public string DataDirectory => _data;
     public string StatusUrl { get; private set; } = "";
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
