@@ -3,9 +3,12 @@ using ChatStreams.Edge.Api;
 using ChatStreams.Edge.Connections;
 using ChatStreams.Edge.History;
 using ChatStreams.Edge.Kafka;
+using ChatStreams.Edge.Media;
 using ChatStreams.Edge.Typing;
 using ChatStreams.Identity;
 using ChatStreams.Kafka;
+using ChatStreams.Media;
+using ChatStreams.Media.Stores;
 using ChatStreams.Sinks;
 using ChatStreams.Sinks.History;
 using ChatStreams.Sinks.Search;
@@ -24,7 +27,7 @@ namespace ChatStreams.Edge;
 
 /// <summary>
 /// Builds one edge: the /ws endpoint, the REST API, the Kafka producers and the delivery listener, from standard
-/// configuration (Edge__*, Kafka__*, SchemaRegistry__*, Auth__*, Redis__*). `chatstreams edge` runs it.
+/// configuration (Edge__*, Kafka__*, SchemaRegistry__*, Auth__*, Redis__*, Media__*). `chatstreams edge` runs it.
 /// </summary>
 public static class EdgeServer
 {
@@ -72,6 +75,8 @@ public static class EdgeServer
         services.AddSingleton<CommandPublisher>();
         services.AddSingleton<SessionPublisher>();
         AddHistory(services, configuration);
+        services.AddChatMedia(configuration);
+        services.AddSingleton<MediaAttachments>();
         services.AddSingleton<ClientFrameHandler>();
         services.AddSingleton<ConversationCommands>();
         services.AddSingleton<DeliveryListener>();
@@ -148,6 +153,9 @@ public static class EdgeServer
         app.MapIdentityApi();
         app.MapConversationApi();
         app.MapDirectoryApi();
+        app.MapMediaApi();
+        // The local store's signed URLs are served here; with S3 clients talk to the bucket directly.
+        if (app.Services.GetRequiredService<IMediaStore>() is LocalMediaStore) app.MapLocalMedia();
         app.MapChatSocket();
     }
 }

@@ -124,7 +124,7 @@ public sealed class LocalSystem : IAsyncDisposable
     }
 
     /// <summary>
-    /// Two (or more) edges sharing the users database and token signing key in the data directory, Redis for typing
+    /// Two (or more) edges sharing the users database, token signing key and media (catalog, files, URL key) in the data directory, Redis for typing
     /// between them when redis-server is installed, and the gateway on the public port.
     /// </summary>
     private void StartEdgesAndGateway(Settings settings, Dictionary<string, string> endpoints)
@@ -133,6 +133,13 @@ public sealed class LocalSystem : IAsyncDisposable
         {
             ["Auth__SigningKeyFile"] = Path.Combine(settings.DataDirectory, "auth", "signing.key"),
             ["Auth__UsersDatabase"] = Path.Combine(settings.DataDirectory, "auth", "users.db"),
+            // Media: one catalog, one folder and one URL key for all edges, since an upload URL one edge signs is
+            // used at whichever edge the gateway picks.
+            ["Media__Store"] = "local",
+            ["Media__Catalog"] = "sqlite",
+            ["Media__CatalogPath"] = Path.Combine(settings.DataDirectory, "media", "catalog.db"),
+            ["Media__LocalPath"] = Path.Combine(settings.DataDirectory, "media"),
+            ["Media__SigningKeyFile"] = Path.Combine(settings.DataDirectory, "auth", "media.key"),
         };
         if (LocalRedis.Find() is { } redisServer)
         {

@@ -43,7 +43,7 @@ public sealed partial class ProcessConfigurationTests
         [
             "Kafka__BootstrapServers", "Kafka__SecurityProtocol", "SchemaRegistry__Url", "Redis__Configuration",
             "History__Store", "History__MongoUrl", "Search__Store", "Search__ElasticUrl",
-            "Analytics__Store", "Analytics__ClickHouseUrl", "Media__Provider", "Media__S3__ServiceUrl",
+            "Analytics__Store", "Analytics__ClickHouseUrl", "Media__Store", "Media__S3__ServiceUrl",
             "Media__S3__Bucket", "Media__S3__AccessKey", "Media__S3__SecretKey",
         ];
         foreach (var process in Processes)
@@ -53,7 +53,7 @@ public sealed partial class ProcessConfigurationTests
             Assert.Equal("mongo", process.Environment["History__Store"]);
             Assert.Equal("elasticsearch", process.Environment["Search__Store"]);
             Assert.Equal("clickhouse", process.Environment["Analytics__Store"]);
-            Assert.Equal("s3", process.Environment["Media__Provider"]);
+            Assert.Equal("s3", process.Environment["Media__Store"]);
         }
     }
 

@@ -30,8 +30,5 @@ public static class DirectoryEndpoints
         }).RequireAuthorization();
 
         endpoints.MapGet("/api/search", MessageSearch.SearchAsync).RequireAuthorization();
-
-        endpoints.MapPost("/api/media", () => ApiProblems.Problem(StatusCodes.Status501NotImplemented, "not_implemented",
-            "media upload is not available on this deployment yet")).RequireAuthorization();
     }
 }

@@ -1,6 +1,7 @@
 using ChatStreams.Edge.Frames;
 using ChatStreams.Edge.History;
 using ChatStreams.Edge.Kafka;
+using ChatStreams.Edge.Media;
 using ChatStreams.Edge.Typing;
 using chatstreams.v1;
 using Confluent.Kafka;
@@ -18,6 +19,7 @@ public sealed class ClientFrameHandler(
     CommandPublisher commands,
     ITypingBus typing,
     IConversationHistory history,
+    MediaAttachments media,
     IOptions<EdgeOptions> options,
     TimeProvider clock,
     ILogger<ClientFrameHandler> logger,
@@ -48,11 +50,18 @@ public sealed class ClientFrameHandler(
                 await typing.PublishAsync(new TypingSignal(t.ConversationId, connection.UserId, connection.ConnectionId, t.Started));
                 break;
             case SendFrame send:
-                await PublishAsync(connection, send, send.ConversationId, new SendMessage
+                var attachments = new List<Attachment>();
+                if (send.Attachments.Count > 0)
                 {
-                    Body = send.Body,
-                    Attachments = send.Attachments.Select(id => new Attachment { MediaId = id }).ToList(),
-                }, ack: true);
+                    var (resolved, problem) = await media.ResolveAsync(connection.UserId, send.ConversationId, send.Attachments, CancellationToken.None);
+                    if (resolved is null)
+                    {
+                        connection.Refuse(ErrorCodes.InvalidAttachment, problem!, send.Id, send.ConversationId);
+                        break;
+                    }
+                    attachments.AddRange(resolved);
+                }
+                await PublishAsync(connection, send, send.ConversationId, new SendMessage { Body = send.Body, Attachments = attachments }, ack: true);
                 break;
             case ReceiptFrame receipt:
                 await PublishAsync(connection, receipt, receipt.ConversationId, new Receipt

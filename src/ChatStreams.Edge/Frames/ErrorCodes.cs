@@ -16,6 +16,11 @@ public static class ErrorCodes
     public const string NotMember = "not_member";
     /// <summary>The token is missing, invalid or expired.</summary>
     public const string Unauthorized = "unauthorized";
+    /// <summary>
+    /// A <c>send</c> names media that is unknown, not the sender's, uploaded for another conversation, or not (correctly)
+    /// uploaded yet; nothing was sent.
+    /// </summary>
+    public const string InvalidAttachment = "invalid_attachment";
     /// <summary>Kafka did not take the command in time; nothing was sent, resend with the same id.</summary>
     public const string Unavailable = "unavailable";
 }

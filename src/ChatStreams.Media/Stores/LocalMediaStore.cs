@@ -69,7 +69,15 @@ public sealed class LocalMediaStore(string root, MediaUrlSigner signer) : IMedia
                 file.Flush(flushToDisk: true);
             }
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Move(temporary, target, overwrite: true);
+            try
+            {
+                // Media never changes once stored: of two racing uploads the first stays.
+                File.Move(temporary, target, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                return new LocalUploadResult(false, written, AlreadyStored: true);
+            }
             return new LocalUploadResult(true, written);
         }
         finally
@@ -86,4 +94,4 @@ public sealed class LocalMediaStore(string root, MediaUrlSigner signer) : IMedia
 }
 
 /// <summary>Whether an upload was stored, and how many bytes came (more than declared stops counting at the first excess chunk).</summary>
-public sealed record LocalUploadResult(bool Stored, long BytesReceived);
+public sealed record LocalUploadResult(bool Stored, long BytesReceived, bool AlreadyStored = false);
