@@ -418,6 +418,31 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_send_with_media_that_is_not_the_senders_own_upload_for_this_conversation_is_refused()
+    {
+        await using var h = new ConnectionHarness(kafka);
+        h.Apply(Direct("d1", 0).Events[0]);
+        var bobs = await h.Media.AddAsync("bob", "d1");
+        var elsewhere = await h.Media.AddAsync("alice", "other");
+        var notUploaded = await h.Media.AddAsync("alice", "d1", uploaded: false);
+        var cases = new[] { (bobs.MediaId, "not a file you uploaded"), ("0123456789abcdef0123456789abcdef", "not a file you uploaded"),
+            ("../etc", "not a file you uploaded"), (elsewhere.MediaId, "uploaded for conversation 'other'"), (notUploaded.MediaId, "not been uploaded yet") };
+        foreach (var (mediaId, reason) in cases)
+        {
+            var before = h.Socket.Sent.Count;
+            h.Socket.Receive($$"""{"type":"send","id":"m-{{mediaId}}","conversationId":"d1","body":"look","attachments":["{{mediaId}}"]}""");
+            var error = await h.Socket.WaitForAsync(f => Type(f) == "error", before);
+            Assert.Equal(("invalid_attachment", $"m-{mediaId}", "d1"), (Str(error, "code"), Str(error, "id"), Str(error, "conversationId")));
+            Assert.Contains(reason, Str(error, "message"));
+        }
+        // The sender's own upload passes and the send goes on to Kafka (unreachable here: unavailable, not invalid_attachment).
+        var own = await h.Media.AddAsync("alice", "d1");
+        var last = h.Socket.Sent.Count;
+        h.Socket.Receive($$"""{"type":"send","id":"m-own","conversationId":"d1","body":"","attachments":["{{own.MediaId}}"]}""");
+        Assert.Equal("unavailable", Str(await h.Socket.WaitForAsync(f => Type(f) == "error", last), "code"));
+    }
+
+    [Fact]
     public async Task Command_outcomes_become_error_and_ack_frames()
     {
         await using var h = new ConnectionHarness(kafka);
@@ -493,7 +518,8 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         using var rate = ConnectionHarness.Bucket(10);
         var options = ConnectionHarness.Options();
         var connection = new ClientConnection(socket, "alice", "phone", options, history, rate, rate, NullLogger.Instance);
-        var handler = new ClientFrameHandler(kafka.Commands, new InProcessTypingBus(), history, Options.Create(options),
+        using var media = new TestMedia();
+        var handler = new ClientFrameHandler(kafka.Commands, new InProcessTypingBus(), history, media.Attachments, Options.Create(options),
             TimeProvider.System, NullLogger<ClientFrameHandler>.Instance);
         var run = connection.RunAsync(handler, aborted.Token);
         aborted.Cancel();

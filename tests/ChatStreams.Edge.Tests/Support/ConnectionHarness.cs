@@ -14,6 +14,7 @@ internal sealed class ConnectionHarness : IAsyncDisposable
 
     public FakeWebSocket Socket { get; } = new();
     public TestHistory Store { get; } = new();
+    public TestMedia Media { get; } = new();
     public IConversationHistory History => Store.History;
     public ClientConnection Connection { get; }
     public InProcessTypingBus Typing { get; } = new();
@@ -42,10 +43,11 @@ internal sealed class ConnectionHarness : IAsyncDisposable
     {
         options ??= Options();
         _owned.Add(Store);
+        _owned.Add(Media);
         connectionRate ??= Own(Bucket(100_000));
         userRate ??= Own(Bucket(100_000));
         Connection = new ClientConnection(Socket, userId, "phone", options, History, connectionRate, userRate, NullLogger.Instance);
-        var handler = new ClientFrameHandler(kafka.Commands, Typing, History, Microsoft.Extensions.Options.Options.Create(options),
+        var handler = new ClientFrameHandler(kafka.Commands, Typing, History, Media.Attachments, Microsoft.Extensions.Options.Options.Create(options),
             TimeProvider.System, NullLogger<ClientFrameHandler>.Instance);
         Run = Task.Run(() => Connection.RunAsync(handler, CancellationToken.None));
     }
