@@ -8,7 +8,6 @@ using ChatStreams.Edge.Typing;
 using ChatStreams.Identity;
 using ChatStreams.Kafka;
 using ChatStreams.Media;
-using ChatStreams.Media.Stores;
 using ChatStreams.Sinks;
 using ChatStreams.Sinks.History;
 using ChatStreams.Sinks.Search;
@@ -154,8 +153,6 @@ public static class EdgeServer
         app.MapConversationApi();
         app.MapDirectoryApi();
         app.MapMediaApi();
-        // The local store's signed URLs are served here; with S3 clients talk to the bucket directly.
-        if (app.Services.GetRequiredService<IMediaStore>() is LocalMediaStore) app.MapLocalMedia();
         app.MapChatSocket();
     }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using ChatStreams.Media.Catalog;
 using ChatStreams.Media.Stores;
-using ChatStreams.Media.Tests.Support;
 using ChatStreams.TestSupport;
 
 namespace ChatStreams.Media.Tests;
@@ -13,7 +12,17 @@ public sealed class S3MediaStoreTests(MotoServer moto) : IClassFixture<MotoServe
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly TempDirectory _folder = new("media-s3", Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools);
 
-    private S3MediaStore Store(string? bucket = null) => new(moto.Options(bucket ?? "media-" + Guid.NewGuid().ToString("N")[..12]));
+    internal static S3MediaOptions Options(MotoServer moto, string bucket) => new()
+    {
+        ServiceUrl = moto.Url,
+        Bucket = bucket,
+        AccessKey = MotoServer.AccessKey,
+        SecretKey = MotoServer.SecretKey,
+        ForcePathStyle = true,
+        CreateBucket = true,
+    };
+
+    private S3MediaStore Store(string? bucket = null) => new(Options(moto, bucket ?? "media-" + Guid.NewGuid().ToString("N")[..12]));
 
     private static MediaRecord Record(byte[] bytes, string type = "image/png", string name = "ünïcode cat.png") =>
         new(MediaRecord.NewId(), "alice", "c1", name, type, bytes.Length, DateTimeOffset.UtcNow);
@@ -33,7 +42,7 @@ public sealed class S3MediaStoreTests(MotoServer moto) : IClassFixture<MotoServe
         using var store = Store();
         await store.EnsureReadyAsync(default);
         await store.EnsureReadyAsync(default);
-        using var again = new S3MediaStore(moto.Options(store.Bucket)); // another edge, bucket already there
+        using var again = new S3MediaStore(Options(moto, store.Bucket)); // another edge, bucket already there
         await again.EnsureReadyAsync(default);
     }
 

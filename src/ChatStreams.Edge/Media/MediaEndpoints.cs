@@ -9,6 +9,7 @@ using ChatStreams.Media.Stores;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ChatStreams.Edge.Media;
@@ -28,6 +29,8 @@ public static class MediaEndpoints
     {
         endpoints.MapPost("/api/media", CreateAsync).RequireAuthorization();
         endpoints.MapGet("/api/media/{mediaId}", GetAsync).RequireAuthorization();
+        // The local store's signed URLs are served by the edge; with S3 clients talk to the bucket directly.
+        if (endpoints.ServiceProvider.GetRequiredService<IMediaStore>() is LocalMediaStore) endpoints.MapLocalMedia();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, IConversationHistory history, IMediaCatalog catalog, IMediaStore store,

@@ -58,7 +58,6 @@ internal sealed class MediaApiServer : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapMediaApi();
-        app.MapLocalMedia();
         await app.StartAsync();
         var server = new MediaApiServer(app, app.Urls.First(), folder, history, clock);
         var log = server.Conversation;

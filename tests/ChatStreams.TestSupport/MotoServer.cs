@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ChatStreams.Media.Tests.Support;
+using Xunit;
+
+namespace ChatStreams.TestSupport;
 
 /// <summary>
 /// A real S3 API for the tests: moto_server (preinstalled Python) on a free 127.0.0.1 port, started once per test
@@ -17,16 +19,6 @@ public sealed class MotoServer : IAsyncLifetime
     public string Url { get; private set; } = "";
     public const string AccessKey = "chatstreams-test";
     public const string SecretKey = "chatstreams-test-secret";
-
-    public S3MediaOptions Options(string bucket) => new()
-    {
-        ServiceUrl = Url,
-        Bucket = bucket,
-        AccessKey = AccessKey,
-        SecretKey = SecretKey,
-        ForcePathStyle = true,
-        CreateBucket = true,
-    };
 
     public async Task InitializeAsync()
     {
