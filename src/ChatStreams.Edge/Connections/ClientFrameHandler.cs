@@ -53,7 +53,21 @@ public sealed class ClientFrameHandler(
                 var attachments = new List<Attachment>();
                 if (send.Attachments.Count > 0)
                 {
-                    var (resolved, problem) = await media.ResolveAsync(connection.UserId, send.ConversationId, send.Attachments, CancellationToken.None);
+                    IReadOnlyList<Attachment>? resolved;
+                    string? problem;
+                    try
+                    {
+                        (resolved, problem) = await media.ResolveAsync(connection.UserId, send.ConversationId, send.Attachments, CancellationToken.None);
+                    }
+                    catch (Exception e) when (e is System.Data.Common.DbException or MongoDB.Driver.MongoException or Amazon.Runtime.AmazonServiceException
+                        or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException)
+                    {
+                        // The catalog or the store is away: the socket stays, the client resends with the same id.
+                        logger.LogWarning("Attachments of user {User} in {Conversation} could not be checked: {Reason}", connection.UserId, send.ConversationId, e.Message);
+                        connection.Refuse(ErrorCodes.Unavailable, "the attachments could not be checked right now and nothing was sent; send it again with the same id",
+                            send.Id, send.ConversationId);
+                        break;
+                    }
                     if (resolved is null)
                     {
                         connection.Refuse(ErrorCodes.InvalidAttachment, problem!, send.Id, send.ConversationId);
