@@ -60,7 +60,7 @@ public sealed class ClientFrameHandler(
                         (resolved, problem) = await media.ResolveAsync(connection.UserId, send.ConversationId, send.Attachments, CancellationToken.None);
                     }
                     catch (Exception e) when (e is System.Data.Common.DbException or MongoDB.Driver.MongoException or Amazon.Runtime.AmazonServiceException
-                        or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException)
+                        or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or UnauthorizedAccessException or TimeoutException)
                     {
                         // The catalog or the store is away: the socket stays, the client resends with the same id.
                         logger.LogWarning("Attachments of user {User} in {Conversation} could not be checked: {Reason}", connection.UserId, send.ConversationId, e.Message);

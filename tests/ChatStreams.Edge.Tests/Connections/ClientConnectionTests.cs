@@ -443,6 +443,24 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_send_whose_attachments_cannot_be_checked_is_unavailable_and_the_socket_stays()
+    {
+        // A catalog file under a regular file: opening it fails as an unreachable database does.
+        using var folder = new ChatStreams.TestSupport.TempDirectory("broken-catalog");
+        File.WriteAllText(folder.Sub("file"), "");
+        var catalog = new ChatStreams.Media.Catalog.SqliteMediaCatalog(folder.Sub("file/catalog.db"));
+        var store = new ChatStreams.Media.Stores.LocalMediaStore(folder.Sub("media"), new ChatStreams.Media.Stores.MediaUrlSigner(new byte[32]));
+        var broken = new ChatStreams.Edge.Media.MediaAttachments(catalog, new ChatStreams.Media.UploadConfirmation(catalog, store, TimeProvider.System));
+        await using var h = new ConnectionHarness(kafka, media: broken);
+        h.Apply(Direct("d1", 0).Events[0]);
+        h.Socket.Receive($$"""{"type":"send","id":"m1","conversationId":"d1","body":"look","attachments":["{{ChatStreams.Media.MediaRecord.NewId()}}"]}""");
+        var error = await h.Socket.WaitForAsync(f => Type(f) == "error");
+        Assert.Equal(("unavailable", "m1"), (Str(error, "code"), Str(error, "id")));
+        Assert.Contains("attachments could not be checked", Str(error, "message"));
+        await h.PingAsync(); // still served
+    }
+
+    [Fact]
     public async Task Command_outcomes_become_error_and_ack_frames()
     {
         await using var h = new ConnectionHarness(kafka);

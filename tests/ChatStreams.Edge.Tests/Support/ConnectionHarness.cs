@@ -39,7 +39,8 @@ internal sealed class ConnectionHarness : IAsyncDisposable
     }
 
     public ConnectionHarness(UnreachableKafka kafka, EdgeOptions? options = null,
-        RateLimiter? connectionRate = null, RateLimiter? userRate = null, string userId = "alice")
+        RateLimiter? connectionRate = null, RateLimiter? userRate = null, string userId = "alice",
+        ChatStreams.Edge.Media.MediaAttachments? media = null)
     {
         options ??= Options();
         _owned.Add(Store);
@@ -47,7 +48,7 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         connectionRate ??= Own(Bucket(100_000));
         userRate ??= Own(Bucket(100_000));
         Connection = new ClientConnection(Socket, userId, "phone", options, History, connectionRate, userRate, NullLogger.Instance);
-        var handler = new ClientFrameHandler(kafka.Commands, Typing, History, Media.Attachments, Microsoft.Extensions.Options.Options.Create(options),
+        var handler = new ClientFrameHandler(kafka.Commands, Typing, History, media ?? Media.Attachments, Microsoft.Extensions.Options.Options.Create(options),
             TimeProvider.System, NullLogger<ClientFrameHandler>.Instance);
         Run = Task.Run(() => Connection.RunAsync(handler, CancellationToken.None));
     }
