@@ -131,7 +131,8 @@ public sealed class SinkRunner<T> where T : class
     /// </summary>
     private void AtEnd(TopicPartitionOffset end)
     {
-        if (end.Offset.Value < 0 || _committed.GetValueOrDefault(end.TopicPartition, -1) >= end.Offset.Value) return;
+        // An empty partition's end (0) says nothing a reader needs: SinkProgress counts an end of 0 as reached.
+        if (end.Offset.Value <= 0 || _committed.GetValueOrDefault(end.TopicPartition, -1) >= end.Offset.Value) return;
         if (_nextOffsets.Count == 0) _batchStarted = Stopwatch.GetTimestamp();
         _nextOffsets[end.TopicPartition] = Math.Max(_nextOffsets.GetValueOrDefault(end.TopicPartition), end.Offset.Value);
     }
