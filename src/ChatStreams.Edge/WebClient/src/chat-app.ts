@@ -355,7 +355,8 @@ export class ChatApp {
     this.sidebar.focusActive();
   }
 
-  async startConversation(kind: "direct" | "group", members: string[], title?: string): Promise<void> {
+  /** Creates (or finds) the conversation and returns its id; the caller opens it once its dialog has closed. */
+  async startConversation(kind: "direct" | "group", members: string[], title?: string): Promise<string> {
     const { conversationId } = await this.api.createConversation(kind, members, title);
     if (!this.conversations.has(conversationId)) {
       try {
@@ -370,7 +371,7 @@ export class ChatApp {
         if (!(error instanceof ApiError)) throw error;
       }
     }
-    await this.open(conversationId);
+    return conversationId;
   }
 
   // ---- receipts ------------------------------------------------------------------------------------------------

@@ -13,7 +13,11 @@ function modal(title: string, id: string, ...content: Node[]): { dialog: HTMLDia
   dialog.append(
     h("header", {}, h("h2", { id: `${id}-title` }, title), h("button", { type: "button", class: "link", "aria-label": "Close", onclick: close }, "✕")),
     ...content);
-  dialog.addEventListener("close", () => { dialog.remove(); opener?.focus(); });
+  // Focus returns to the opener unless an action already moved it on (opening a chat focuses its composer).
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    if (document.activeElement === document.body || document.activeElement === null) opener?.focus();
+  });
   document.body.append(dialog);
   dialog.showModal();
   return { dialog, close };
@@ -67,8 +71,10 @@ export function openNewChatDialog(app: ChatApp): void {
     error.textContent = "";
     direct.disabled = group.disabled = true;
     try {
-      await app.startConversation(kind, [...chosen.keys()], kind === "group" ? titleInput.value.trim() || undefined : undefined);
+      const id = await app.startConversation(kind, [...chosen.keys()], kind === "group" ? titleInput.value.trim() || undefined : undefined);
+      // Closed first: the modal keeps the rest of the page inert, and opening the chat moves focus to its composer.
       close();
+      await app.open(id);
     } catch (e) {
       error.textContent = e instanceof Error ? e.message : "Could not start the chat.";
       render();

@@ -80,7 +80,7 @@ export class ThreadView {
     if (!c.historyLoaded) await this.loadNewest(c);
     this.scrollToBottom();
     if (focusSeq !== undefined) await this.reveal(focusSeq);
-    else this.input.focus();
+    else if (this.conversation === c) this.input.focus();
   }
 
   hide(): void {

@@ -362,6 +362,7 @@ export class ChatApp {
         this.sidebar.render();
         this.sidebar.focusActive();
     }
+    /** Creates (or finds) the conversation and returns its id; the caller opens it once its dialog has closed. */
     async startConversation(kind, members, title) {
         const { conversationId } = await this.api.createConversation(kind, members, title);
         if (!this.conversations.has(conversationId)) {
@@ -379,7 +380,7 @@ export class ChatApp {
                     throw error;
             }
         }
-        await this.open(conversationId);
+        return conversationId;
     }
     // ---- receipts ------------------------------------------------------------------------------------------------
     scheduleReceipts(conversationId) {

@@ -71,7 +71,7 @@ export class ThreadView {
         this.scrollToBottom();
         if (focusSeq !== undefined)
             await this.reveal(focusSeq);
-        else
+        else if (this.conversation === c)
             this.input.focus();
     }
     hide() {
