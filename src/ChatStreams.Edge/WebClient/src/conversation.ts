@@ -18,11 +18,21 @@ export interface ChatMessage {
 /** What the view must redraw after a frame was applied. */
 export type Change =
   | { kind: "message"; seq: number }
-  | { kind: "members" }
+  | { kind: "members"; seq: number }
   | { kind: "none" };
+
+/** A membership event shown as a line in the timeline ("Alice added Carol"). */
+export interface Notice {
+  seq: number;
+  type: "conversation" | "member_added" | "member_removed";
+  userId: string;
+  by: string;
+  at: string;
+}
 
 export class Conversation {
   readonly messages = new Map<number, ChatMessage>();
+  readonly notices = new Map<number, Notice>();
   private readonly held = new Set<number>();
   /** Positions at or below `base` are the REST history's to provide (loaded on demand), not the socket's. */
   private base: number;
@@ -109,16 +119,23 @@ export class Conversation {
         if (!this.summary.members.some(m => m.userId === userId))
           this.summary.members.push({ userId, role: (frame["role"] as Member["role"]) ?? "member" });
         if (userId === this.me) this.summary.isMember = true;
-        return { kind: "members" };
+        this.notices.set(frame.seq, { seq: frame.seq, type: "member_added", userId, by: frame["by"] as string, at: frame["at"] as string });
+        return { kind: "members", seq: frame.seq };
       }
       case "member_removed": {
         const userId = frame["userId"] as string;
         this.summary.members = this.summary.members.filter(m => m.userId !== userId);
         if (userId === this.me) this.summary.isMember = false;
-        return { kind: "members" };
+        this.notices.set(frame.seq, { seq: frame.seq, type: "member_removed", userId, by: frame["by"] as string, at: frame["at"] as string });
+        return { kind: "members", seq: frame.seq };
+      }
+      case "conversation": {
+        const by = frame["createdBy"] as string;
+        this.notices.set(frame.seq, { seq: frame.seq, type: "conversation", userId: by, by, at: frame["at"] as string });
+        return { kind: "members", seq: frame.seq };
       }
       default:
-        // `conversation` (seq 1) and any type this client does not know: the position counts as held.
+        // Any type this client does not know: the position counts as held.
         return { kind: "none" };
     }
   }
@@ -126,7 +143,7 @@ export class Conversation {
   /** Drops positions above what the server says this socket stands at (§8.4: `resumed` lower than sent). */
   truncateAbove(seq: number): void {
     if (seq >= this.cursor) return;
-    for (const s of [...this.held]) if (s > seq) { this.held.delete(s); this.messages.delete(s); }
+    for (const s of [...this.held]) if (s > seq) { this.held.delete(s); this.messages.delete(s); this.notices.delete(s); }
     this.cursor = seq;
   }
 

@@ -3,7 +3,7 @@
 import type { ChatApp } from "./chat-app.js";
 import { ApiError } from "./api.js";
 import { renderAttachments, uploadAndSend } from "./attachments.js";
-import type { Change, ChatMessage, Conversation } from "./conversation.js";
+import type { Change, ChatMessage, Conversation, Notice } from "./conversation.js";
 import { openMembersDialog } from "./dialogs.js";
 import { clear, h, time } from "./dom.js";
 import type { PendingSend } from "./pending.js";
@@ -73,7 +73,8 @@ export class ThreadView {
       this.statusLine.textContent = "";
       this.refreshHeader();
       this.refreshTyping();
-      for (const m of [...c.messages.values()].sort((a, b) => a.seq - b.seq)) this.upsert(m);
+      for (const m of c.messages.values()) this.upsert(m);
+      for (const n of c.notices.values()) this.place(n.seq, this.noticeRow(n));
       this.refreshPending();
       this.updateOlderButton();
     }
@@ -120,6 +121,7 @@ export class ThreadView {
     if (!this.conversation) return;
     this.refreshHeader();
     for (const m of this.conversation.messages.values()) this.upsert(m);
+    for (const n of this.conversation.notices.values()) this.place(n.seq, this.noticeRow(n));
   }
 
   refreshTicks(): void {
@@ -147,6 +149,8 @@ export class ThreadView {
       this.refreshTyping();
       if (nearBottom) this.scrollToBottom();
     } else if (change.kind === "members") {
+      const notice = c.notices.get(change.seq);
+      if (notice) this.place(notice.seq, this.noticeRow(notice));
       this.refreshHeader();
     }
   }
@@ -188,6 +192,7 @@ export class ThreadView {
     for (const item of sorted) {
       const change = c.apply(item);
       if (change.kind === "message" && this.conversation === c) this.upsert(c.messages.get(change.seq)!);
+      if (change.kind === "members" && this.conversation === c && c.notices.has(change.seq)) this.place(change.seq, this.noticeRow(c.notices.get(change.seq)!));
     }
     if (sorted.length > 0) c.oldestLoaded = Math.min(c.oldestLoaded ?? Infinity, sorted[0]!.seq);
     c.hasMoreHistory = hasMore && (c.oldestLoaded ?? 2) > 1;
@@ -219,14 +224,25 @@ export class ThreadView {
   // ---- rows ------------------------------------------------------------------------------------------------------
 
   private upsert(m: ChatMessage): void {
-    const row = this.messageRow(m);
-    const old = this.rows.get(m.seq);
-    this.rows.set(m.seq, row);
+    this.place(m.seq, this.messageRow(m));
+  }
+
+  /** Puts a row at its seq's place: history pages arrive above, live frames below, redraws in place. */
+  private place(seq: number, row: HTMLElement): void {
+    const old = this.rows.get(seq);
+    this.rows.set(seq, row);
     if (old) { old.replaceWith(row); return; }
-    // Insert in seq order: history pages arrive above, live messages below.
     let next: HTMLElement | null = null;
-    for (const [seq, el] of this.rows) if (seq > m.seq && (!next || seq < Number(next.dataset["seq"]))) next = el;
+    for (const [s, el] of this.rows) if (s > seq && (!next || s < Number(next.dataset["seq"]))) next = el;
     if (next) this.messages.insertBefore(row, next); else this.messages.append(row);
+  }
+
+  private noticeRow(n: Notice): HTMLElement {
+    const who = (id: string) => this.app.nameOf(id);
+    const text = n.type === "conversation" ? `${who(n.by)} started the conversation`
+      : n.type === "member_added" ? `${who(n.by)} added ${n.userId === this.app.session.userId ? "you" : who(n.userId)}`
+      : n.by === n.userId ? `${who(n.userId)} left` : `${who(n.by)} removed ${n.userId === this.app.session.userId ? "you" : who(n.userId)}`;
+    return h("li", { class: "notice", "data-seq": n.seq }, text, " · ", h("time", { datetime: n.at }, time(n.at)));
   }
 
   private messageRow(m: ChatMessage): HTMLElement {

@@ -2,6 +2,7 @@ export class Conversation {
     summary;
     me;
     messages = new Map();
+    notices = new Map();
     held = new Set();
     /** Positions at or below `base` are the REST history's to provide (loaded on demand), not the socket's. */
     base;
@@ -102,17 +103,24 @@ export class Conversation {
                     this.summary.members.push({ userId, role: frame["role"] ?? "member" });
                 if (userId === this.me)
                     this.summary.isMember = true;
-                return { kind: "members" };
+                this.notices.set(frame.seq, { seq: frame.seq, type: "member_added", userId, by: frame["by"], at: frame["at"] });
+                return { kind: "members", seq: frame.seq };
             }
             case "member_removed": {
                 const userId = frame["userId"];
                 this.summary.members = this.summary.members.filter(m => m.userId !== userId);
                 if (userId === this.me)
                     this.summary.isMember = false;
-                return { kind: "members" };
+                this.notices.set(frame.seq, { seq: frame.seq, type: "member_removed", userId, by: frame["by"], at: frame["at"] });
+                return { kind: "members", seq: frame.seq };
+            }
+            case "conversation": {
+                const by = frame["createdBy"];
+                this.notices.set(frame.seq, { seq: frame.seq, type: "conversation", userId: by, by, at: frame["at"] });
+                return { kind: "members", seq: frame.seq };
             }
             default:
-                // `conversation` (seq 1) and any type this client does not know: the position counts as held.
+                // Any type this client does not know: the position counts as held.
                 return { kind: "none" };
         }
     }
@@ -124,6 +132,7 @@ export class Conversation {
             if (s > seq) {
                 this.held.delete(s);
                 this.messages.delete(s);
+                this.notices.delete(s);
             }
         this.cursor = seq;
     }

@@ -61,8 +61,10 @@ export class ThreadView {
             this.statusLine.textContent = "";
             this.refreshHeader();
             this.refreshTyping();
-            for (const m of [...c.messages.values()].sort((a, b) => a.seq - b.seq))
+            for (const m of c.messages.values())
                 this.upsert(m);
+            for (const n of c.notices.values())
+                this.place(n.seq, this.noticeRow(n));
             this.refreshPending();
             this.updateOlderButton();
         }
@@ -112,6 +114,8 @@ export class ThreadView {
         this.refreshHeader();
         for (const m of this.conversation.messages.values())
             this.upsert(m);
+        for (const n of this.conversation.notices.values())
+            this.place(n.seq, this.noticeRow(n));
     }
     refreshTicks() {
         const c = this.conversation;
@@ -142,6 +146,9 @@ export class ThreadView {
                 this.scrollToBottom();
         }
         else if (change.kind === "members") {
+            const notice = c.notices.get(change.seq);
+            if (notice)
+                this.place(notice.seq, this.noticeRow(notice));
             this.refreshHeader();
         }
     }
@@ -185,6 +192,8 @@ export class ThreadView {
             const change = c.apply(item);
             if (change.kind === "message" && this.conversation === c)
                 this.upsert(c.messages.get(change.seq));
+            if (change.kind === "members" && this.conversation === c && c.notices.has(change.seq))
+                this.place(change.seq, this.noticeRow(c.notices.get(change.seq)));
         }
         if (sorted.length > 0)
             c.oldestLoaded = Math.min(c.oldestLoaded ?? Infinity, sorted[0].seq);
@@ -220,22 +229,31 @@ export class ThreadView {
     }
     // ---- rows ------------------------------------------------------------------------------------------------------
     upsert(m) {
-        const row = this.messageRow(m);
-        const old = this.rows.get(m.seq);
-        this.rows.set(m.seq, row);
+        this.place(m.seq, this.messageRow(m));
+    }
+    /** Puts a row at its seq's place: history pages arrive above, live frames below, redraws in place. */
+    place(seq, row) {
+        const old = this.rows.get(seq);
+        this.rows.set(seq, row);
         if (old) {
             old.replaceWith(row);
             return;
         }
-        // Insert in seq order: history pages arrive above, live messages below.
         let next = null;
-        for (const [seq, el] of this.rows)
-            if (seq > m.seq && (!next || seq < Number(next.dataset["seq"])))
+        for (const [s, el] of this.rows)
+            if (s > seq && (!next || s < Number(next.dataset["seq"])))
                 next = el;
         if (next)
             this.messages.insertBefore(row, next);
         else
             this.messages.append(row);
+    }
+    noticeRow(n) {
+        const who = (id) => this.app.nameOf(id);
+        const text = n.type === "conversation" ? `${who(n.by)} started the conversation`
+            : n.type === "member_added" ? `${who(n.by)} added ${n.userId === this.app.session.userId ? "you" : who(n.userId)}`
+                : n.by === n.userId ? `${who(n.userId)} left` : `${who(n.by)} removed ${n.userId === this.app.session.userId ? "you" : who(n.userId)}`;
+        return h("li", { class: "notice", "data-seq": n.seq }, text, " · ", h("time", { datetime: n.at }, time(n.at)));
     }
     messageRow(m) {
         const c = this.conversation;
