@@ -48,7 +48,8 @@ export class ChatApp {
         this.statusLine,
         h("span", { class: "me", title: session.username }, session.displayName),
         h("button", { type: "button", class: "link", onclick: () => this.logout() }, "Log out")),
-      h("div", { class: "panes" }, this.sidebar.element, this.thread.element),
+      h("div", { class: "panes" }, this.sidebar.element, this.thread.element,
+        h("p", { class: "placeholder" }, "Choose a conversation, or start one with “New chat”.")),
       this.announcer);
   }
 

@@ -114,7 +114,7 @@ export class Sidebar {
         snippet.innerHTML = hit.highlight;
         return h("li", {},
           h("button", { type: "button", class: "hit", "data-seq": hit.seq, onclick: () => void this.app.open(hit.conversationId, hit.seq) },
-            h("span", { class: "hit-meta" }, `${c ? this.app.titleOf(c) : "Conversation"} · ${this.app.nameOf(hit.senderId)} · `,
+            h("span", { class: "hit-meta" }, `${c && c.summary.kind === "group" ? `${this.app.titleOf(c)} · ` : ""}${this.app.nameOf(hit.senderId)} · `,
               h("time", { datetime: hit.sentAt }, time(hit.sentAt))),
             snippet));
       })));

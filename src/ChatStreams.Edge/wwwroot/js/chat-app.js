@@ -38,7 +38,7 @@ export class ChatApp {
         this.announcer = h("p", { class: "visually-hidden", "aria-live": "assertive" });
         this.sidebar = new Sidebar(this);
         this.thread = new ThreadView(this);
-        this.root = h("div", { class: "app", "data-view": "list" }, h("header", { class: "topbar" }, h("h1", { class: "brand" }, "ChatStreams"), this.statusLine, h("span", { class: "me", title: session.username }, session.displayName), h("button", { type: "button", class: "link", onclick: () => this.logout() }, "Log out")), h("div", { class: "panes" }, this.sidebar.element, this.thread.element), this.announcer);
+        this.root = h("div", { class: "app", "data-view": "list" }, h("header", { class: "topbar" }, h("h1", { class: "brand" }, "ChatStreams"), this.statusLine, h("span", { class: "me", title: session.username }, session.displayName), h("button", { type: "button", class: "link", onclick: () => this.logout() }, "Log out")), h("div", { class: "panes" }, this.sidebar.element, this.thread.element, h("p", { class: "placeholder" }, "Choose a conversation, or start one with “New chat”.")), this.announcer);
     }
     async start(container) {
         container.replaceChildren(this.root);

@@ -94,7 +94,7 @@ export class Sidebar {
             const snippet = h("p", { class: "hit-text" });
             // The server HTML-escapes everything but its <mark> tags (§12.12), so the fragment is safe as HTML.
             snippet.innerHTML = hit.highlight;
-            return h("li", {}, h("button", { type: "button", class: "hit", "data-seq": hit.seq, onclick: () => void this.app.open(hit.conversationId, hit.seq) }, h("span", { class: "hit-meta" }, `${c ? this.app.titleOf(c) : "Conversation"} · ${this.app.nameOf(hit.senderId)} · `, h("time", { datetime: hit.sentAt }, time(hit.sentAt))), snippet));
+            return h("li", {}, h("button", { type: "button", class: "hit", "data-seq": hit.seq, onclick: () => void this.app.open(hit.conversationId, hit.seq) }, h("span", { class: "hit-meta" }, `${c && c.summary.kind === "group" ? `${this.app.titleOf(c)} · ` : ""}${this.app.nameOf(hit.senderId)} · `, h("time", { datetime: hit.sentAt }, time(hit.sentAt))), snippet));
         })));
     }
 }
