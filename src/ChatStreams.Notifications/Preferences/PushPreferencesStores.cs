@@ -1,0 +1,17 @@
+namespace ChatStreams.Notifications.Preferences;
+
+/// <summary>Opens the preferences store the options name (the edges and the sender open the same one).</summary>
+public static class PushPreferencesStores
+{
+    public static IPushPreferences Open(NotificationOptions options) => options.Store.ToLowerInvariant() switch
+    {
+        "sqlite" => new SqlitePushPreferences(options.SqlitePath),
+        _ => throw new InvalidOperationException($"Notifications:Store '{options.Store}' is not supported; use 'sqlite'."),
+    };
+
+    public static string Describe(IPushPreferences store) => store switch
+    {
+        SqlitePushPreferences sqlite => $"sqlite preferences at {sqlite.Path}",
+        _ => store.GetType().Name,
+    };
+}
