@@ -57,8 +57,8 @@ public sealed class NotificationOptions
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Allow http:// push endpoints on loopback (tests, local push services); never on for the internet.</summary>
-    public bool AllowLoopbackHttpEndpoints { get; set; }
+    /// <summary>Accept push endpoints on loopback (http or https; tests, a local push service). Off: endpoints must be https on another host, so a client cannot make the sender POST to services beside it.</summary>
+    public bool AllowLoopbackEndpoints { get; set; }
 
     /// <summary>Users whose pushes go out at the same time within a batch (one slow push service does not hold up everyone).</summary>
     public int MaxParallelUsers { get; set; } = 8;
