@@ -8,8 +8,11 @@ public sealed class NotificationOptions
 {
     public const string Section = "Notifications";
 
-    /// <summary>Where subscriptions and mutes live: "sqlite" (the one supported store).</summary>
+    /// <summary>Where subscriptions and mutes live: "sqlite" (a file the processes share) or "mongo" (processes on different hosts; also keeps the VAPID keys).</summary>
     public string Store { get; set; } = "sqlite";
+
+    /// <summary>With Store=mongo: the server and database (mongodb://host:27017/chatstreams?replicaSet=rs0).</summary>
+    public string? MongoUrl { get; set; }
 
     /// <summary>SQLite file shared by the edges (writers) and the sender (reader).</summary>
     public string SqlitePath { get; set; } = Path.Combine("data", "notifications", "preferences.db");
@@ -31,7 +34,7 @@ public sealed class NotificationOptions
 
     public string? VapidPrivateKey { get; set; }
 
-    /// <summary>Without configured keys: the file the key pair is generated into once and read from afterwards.</summary>
+    /// <summary>Without configured keys and with Store=sqlite: the file the key pair is generated into once and read from afterwards (Store=mongo keeps it in the database).</summary>
     public string VapidKeyFile { get; set; } = Path.Combine("data", "notifications", "vapid.json");
 
     /// <summary>VAPID "sub" claim: how a push service reaches the operator (mailto: or https: URL).</summary>

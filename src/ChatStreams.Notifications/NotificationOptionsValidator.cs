@@ -8,9 +8,11 @@ public static class NotificationOptionsValidator
     public static IReadOnlyList<string> Validate(NotificationOptions o)
     {
         var errors = new List<string>();
-        if (!string.Equals(o.Store, "sqlite", StringComparison.OrdinalIgnoreCase))
-            errors.Add($"Notifications:Store is '{o.Store}'; the supported store is 'sqlite'.");
-        if (string.IsNullOrWhiteSpace(o.SqlitePath)) errors.Add("Notifications:SqlitePath is empty; set the preferences database file.");
+        var mongo = string.Equals(o.Store, "mongo", StringComparison.OrdinalIgnoreCase);
+        if (!mongo && !string.Equals(o.Store, "sqlite", StringComparison.OrdinalIgnoreCase))
+            errors.Add($"Notifications:Store is '{o.Store}'; use 'sqlite' or 'mongo'.");
+        if (mongo && string.IsNullOrWhiteSpace(o.MongoUrl)) errors.Add("Notifications:MongoUrl is empty; Notifications:Store=mongo needs the server (mongodb://host:27017/chatstreams).");
+        if (!mongo && string.IsNullOrWhiteSpace(o.SqlitePath)) errors.Add("Notifications:SqlitePath is empty; set the preferences database file.");
         if (string.IsNullOrWhiteSpace(o.LedgerPath)) errors.Add("Notifications:LedgerPath is empty; set the sent-ledger database file.");
         if (!string.IsNullOrWhiteSpace(o.WebhookUrl))
         {

@@ -4,22 +4,16 @@ using Microsoft.Data.Sqlite;
 
 namespace ChatStreams.Notifications.Tests;
 
-/// <summary>The SQLite preferences store the edges write and the sender reads.</summary>
-public sealed class PushPreferencesTests : IDisposable
+/// <summary>What every preferences store does (the edges write it, the sender reads it); run by each store below.</summary>
+public abstract class PushPreferencesContract
 {
-    private readonly TempDirectory _folder = new("preferences");
-
-    private async Task<SqlitePushPreferences> OpenAsync()
-    {
-        var store = new SqlitePushPreferences(_folder.Sub("preferences.db"));
-        await store.InitializeAsync(default);
-        return store;
-    }
+    /// <summary>A store on this test's data; a second call opens the same data as another process would.</summary>
+    protected abstract Task<IPushPreferences> OpenAsync();
 
     private static PushSubscription Sub(string user, string endpoint, int minutes) =>
         new(user, endpoint, "p256dh", "auth", new DateTimeOffset(2026, 1, 1, 0, minutes, 0, TimeSpan.Zero));
 
-    [Fact]
+    [ContractFact]
     public async Task An_endpoint_belongs_to_the_last_user_who_registered_it_and_the_oldest_beyond_the_limit_go()
     {
         var store = await OpenAsync();
@@ -36,7 +30,7 @@ public sealed class PushPreferencesTests : IDisposable
         Assert.Empty(await other.SubscriptionsOfAsync("bob", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Mutes_hold_until_their_time_or_until_unmuted()
     {
         var store = await OpenAsync();
@@ -52,9 +46,65 @@ public sealed class PushPreferencesTests : IDisposable
         Assert.Empty(await store.MutesOfAsync("bob", now, default));
     }
 
+}
+
+public sealed class SqlitePushPreferencesTests : PushPreferencesContract, IDisposable
+{
+    private readonly TempDirectory _folder = new("preferences");
+
+    protected override async Task<IPushPreferences> OpenAsync()
+    {
+        var store = new SqlitePushPreferences(_folder.Sub("preferences.db"));
+        await store.InitializeAsync(default);
+        return store;
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
         _folder.Dispose();
+    }
+}
+
+/// <summary>Runs against the server in CHATSTREAMS_MONGO_URL, in a database of its own; skipped (and says so) without one.</summary>
+[NeedsMongo]
+public sealed class MongoPushPreferencesTests : PushPreferencesContract, IDisposable
+{
+    private readonly string _database = $"chatstreams_push_test_{Guid.NewGuid():N}";
+    private readonly List<MongoPushPreferences> _opened = [];
+
+    private string Url
+    {
+        get
+        {
+            var url = new MongoDB.Driver.MongoUrlBuilder(Environment.GetEnvironmentVariable(MongoFactAttribute.UrlVariable)) { DatabaseName = _database };
+            return url.ToString();
+        }
+    }
+
+    protected override async Task<IPushPreferences> OpenAsync()
+    {
+        var store = new MongoPushPreferences(Url);
+        _opened.Add(store);
+        await store.InitializeAsync(default);
+        return store;
+    }
+
+    [MongoFact]
+    public async Task The_first_vapid_key_pair_stored_is_the_one_every_process_gets()
+    {
+        var a = (MongoPushPreferences)await OpenAsync();
+        var b = (MongoPushPreferences)await OpenAsync();
+        var first = await a.GetOrAddVapidKeysAsync("pub-1", "priv-1", default);
+        var second = await b.GetOrAddVapidKeysAsync("pub-2", "priv-2", default);
+        Assert.Equal(("pub-1", "priv-1"), first);
+        Assert.Equal(first, second);
+    }
+
+    public void Dispose()
+    {
+        if (_opened.Count > 0)
+            new MongoDB.Driver.MongoClient(Environment.GetEnvironmentVariable(MongoFactAttribute.UrlVariable)).DropDatabase(_database);
+        foreach (var store in _opened) store.Dispose();
     }
 }

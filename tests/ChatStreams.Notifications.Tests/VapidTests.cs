@@ -59,7 +59,7 @@ public sealed class VapidTests
     }
 
     [Fact]
-    public void The_key_file_is_generated_once_and_then_read_by_every_process()
+    public async Task The_key_file_is_generated_once_and_then_read_by_every_process()
     {
         using var folder = new TempDirectory("vapid");
         var path = folder.Sub("keys/vapid.json");
@@ -79,7 +79,10 @@ public sealed class VapidTests
             VapidPrivateKey = Base64Url.Encode(signer.ExportParameters(true).D),
             VapidKeyFile = path,
         };
-        Assert.Equal(configured.PublicKeyText, VapidKeys.Load(options).PublicKeyText);
+        var store = new Preferences.SqlitePushPreferences(folder.Sub("preferences.db"));
+        Assert.Equal(configured.PublicKeyText, (await VapidKeys.LoadAsync(options, store, default)).PublicKeyText);
+        options.VapidPublicKey = options.VapidPrivateKey = null;
+        Assert.Equal(created.PublicKeyText, (await VapidKeys.LoadAsync(options, store, default)).PublicKeyText);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public static class PushEndpoints
             store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
             return store;
         });
-        services.AddSingleton(_ => VapidKeys.Load(options));
+        services.AddSingleton(p => VapidKeys.LoadAsync(options, p.GetRequiredService<IPushPreferences>(), CancellationToken.None).GetAwaiter().GetResult());
     }
 
     public static void MapPushApi(this IEndpointRouteBuilder endpoints)

@@ -39,10 +39,11 @@ internal static class NotificationsCommand
                 NotificationOptionsValidator.ThrowIfInvalid(options);
                 var registry = HostConfiguration.Bind<SchemaRegistryClientOptions>(configuration, SchemaRegistryClientOptions.SectionName);
                 var preferences = PushPreferencesStores.Open(options);
+                using var ownedStore = preferences as IDisposable; // the MongoDB store owns a client
                 await preferences.InitializeAsync(ct);
                 var ledger = new SqliteSentLedger(options.LedgerPath);
                 await ledger.InitializeAsync(ct);
-                var vapid = VapidKeys.Load(options);
+                var vapid = await VapidKeys.LoadAsync(options, preferences, ct);
                 using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
                 using var registryClient = registry.CreateClient();
                 var sender = new NotificationSender(preferences, ledger, vapid, http, options, TimeProvider.System, loggers.CreateLogger("ChatStreams.Notifications"));
@@ -59,7 +60,8 @@ internal static class NotificationsCommand
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or Confluent.Kafka.KafkaException or Microsoft.Data.Sqlite.SqliteException
-                                        or IOException or UnauthorizedAccessException)
+                                        or IOException or UnauthorizedAccessException
+                                        or MongoDB.Driver.MongoException or TimeoutException)
             {
                 logger.LogCritical("notifications could not run: {Reason}", e.Message);
                 Console.Error.WriteLine($"error: {e.Message}");

@@ -6,12 +6,14 @@ public static class PushPreferencesStores
     public static IPushPreferences Open(NotificationOptions options) => options.Store.ToLowerInvariant() switch
     {
         "sqlite" => new SqlitePushPreferences(options.SqlitePath),
-        _ => throw new InvalidOperationException($"Notifications:Store '{options.Store}' is not supported; use 'sqlite'."),
+        "mongo" => new MongoPushPreferences(options.MongoUrl ?? ""),
+        _ => throw new InvalidOperationException($"Notifications:Store '{options.Store}' is not supported; use 'sqlite' or 'mongo'."),
     };
 
     public static string Describe(IPushPreferences store) => store switch
     {
         SqlitePushPreferences sqlite => $"sqlite preferences at {sqlite.Path}",
+        MongoPushPreferences mongo => $"mongo preferences in database {mongo.DatabaseName}",
         _ => store.GetType().Name,
     };
 }

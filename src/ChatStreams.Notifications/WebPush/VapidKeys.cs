@@ -50,11 +50,20 @@ public sealed class VapidKeys
         return new VapidKeys(key.ExportParameters(true));
     }
 
-    /// <summary>The configured keys, else the key file, else a new pair written to the key file.</summary>
-    public static VapidKeys Load(NotificationOptions options)
+    /// <summary>
+    /// The configured keys; else, when the preferences store keeps keys (MongoDB), the pair stored there (a new one
+    /// the first time); else the key file, generated the first time.
+    /// </summary>
+    public static async Task<VapidKeys> LoadAsync(NotificationOptions options, Preferences.IPushPreferences store, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(options.VapidPublicKey) && !string.IsNullOrEmpty(options.VapidPrivateKey))
             return FromBase64Url(options.VapidPublicKey, options.VapidPrivateKey);
+        if (store is Preferences.IVapidKeyStore keyStore)
+        {
+            var candidate = Generate();
+            var (publicKey, privateKey) = await keyStore.GetOrAddVapidKeysAsync(candidate.PublicKeyText, Base64Url.Encode(candidate._parameters.D), ct);
+            return FromBase64Url(publicKey, privateKey);
+        }
         return LoadOrCreateFile(options.VapidKeyFile);
     }
 
