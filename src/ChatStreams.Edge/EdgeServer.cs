@@ -76,6 +76,7 @@ public static class EdgeServer
         services.AddSingleton<ConversationCommands>();
         services.AddSingleton<DeliveryListener>();
         AddTypingBus(services, configuration);
+        services.AddPushApi(configuration);
 
         services.AddHostedService(p => p.GetRequiredService<LiveEventFeed>());
         services.AddHostedService(p => p.GetRequiredService<DeliveryListener>());
@@ -149,6 +150,7 @@ public static class EdgeServer
         app.MapIdentityApi();
         app.MapConversationApi();
         app.MapDirectoryApi();
+        app.MapPushApi();
         app.MapChatSocket();
     }
 
