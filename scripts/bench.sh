@@ -22,3 +22,7 @@ bench topologies --output docs/benchmarks.md
 # Real WebSocket clients through the gateway and both edges of `chatstreams up`: send → ack and send → message latency and
 # deliveries/s of direct and group chat, every device's seqs checked (section "## Edge and gateway").
 bench edge --output docs/benchmarks.md
+
+# History (SQLite), search (Lucene) and analytics (DuckDB, and ClickHouse when clickhouse-server is installed) sinks: rows/s
+# each lands from a standing start and freshness, a message's commit → readable in the store, p50/p99 (section "## Sinks").
+bench sinks --output docs/benchmarks.md

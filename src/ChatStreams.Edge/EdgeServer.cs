@@ -80,6 +80,7 @@ public static class EdgeServer
         services.AddSingleton<ConversationCommands>();
         services.AddSingleton<DeliveryListener>();
         AddTypingBus(services, configuration);
+        services.AddPushApi(configuration);
 
         services.AddHostedService(p => p.GetRequiredService<LiveEventFeed>());
         services.AddHostedService(p => p.GetRequiredService<DeliveryListener>());
@@ -142,6 +143,7 @@ public static class EdgeServer
             logger.LogWarning("No Redis configured (Redis__Configuration): typing indicators reach only clients of edge {Edge}.", edge.Id);
 
         app.UseStatusCodePages();
+        UseWebClient(app);
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -153,6 +155,24 @@ public static class EdgeServer
         app.MapConversationApi();
         app.MapDirectoryApi();
         app.MapMediaApi();
+        app.MapPushApi();
         app.MapChatSocket();
+    }
+
+    /// <summary>
+    /// The web client's static files (wwwroot next to the binary, not the working directory: `up` runs edges from
+    /// anywhere). `/` answers index.html. No-cache, so a deploy is picked up on the next load without stale scripts.
+    /// </summary>
+    private static void UseWebClient(WebApplication app)
+    {
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (!Directory.Exists(root)) return;
+        var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(root);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+        });
     }
 }

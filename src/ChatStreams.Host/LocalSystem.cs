@@ -104,6 +104,9 @@ public sealed class LocalSystem : IAsyncDisposable
             ["History__SqlitePath"] = Path.Combine(settings.DataDirectory, "history.db"),
             ["Search__Store"] = "lucene",
             ["Search__LucenePath"] = Path.Combine(settings.DataDirectory, "search"),
+            // Push subscriptions and mutes (edges write, the sender reads) and the VAPID key pair both hand out and sign with.
+            ["Notifications__SqlitePath"] = Path.Combine(settings.DataDirectory, "notifications", "preferences.db"),
+            ["Notifications__VapidKeyFile"] = Path.Combine(settings.DataDirectory, "notifications", "vapid.json"),
         };
         foreach (var (key, value) in stores) endpoints[key] = value;
         _supervisor.Start(new ChildSpec("sink-history", ["sink", "history"], new Dictionary<string, string>(endpoints)
@@ -118,6 +121,11 @@ public sealed class LocalSystem : IAsyncDisposable
         {
             ["Analytics__Store"] = "duckdb",
             ["Analytics__DuckDbPath"] = AnalyticsDatabase(settings.DataDirectory),
+        }));
+        // The push sender; its webhook stays off unless Notifications__WebhookUrl is in the environment of `up`.
+        _supervisor.Start(new ChildSpec("notifications", ["notifications"], new Dictionary<string, string>(endpoints)
+        {
+            ["Notifications__LedgerPath"] = Path.Combine(settings.DataDirectory, "notifications", "sent.db"),
         }));
         StartEdgesAndGateway(settings, endpoints);
         StartFront(settings.FrontPort);

@@ -12,6 +12,7 @@ var root = new RootCommand("ChatStreams: real-time chat on Kafka streams")
     EdgeCommand.Create(),
     GatewayCommand.Create(),
     SinkCommand.Create(),
+    NotificationsCommand.Create(),
 };
 using var shutdown = new ShutdownSignal();
 // Our own signal handling replaces System.CommandLine's, which lets SIGTERM kill the process mid-shutdown.

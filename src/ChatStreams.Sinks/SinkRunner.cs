@@ -34,6 +34,7 @@ public sealed class SinkRunner<T> where T : class
     private long _writtenSinceReport;
     private long _writtenTotal;
     private long _lastReport = Stopwatch.GetTimestamp();
+    private long _lastMissingTopicWarning;
 
     public SinkRunner(string name, ISinkDecoder<T> decoder, ISinkWriter<T> writer, KafkaOptions kafka, SinkOptions options, ILogger logger)
     {
@@ -71,7 +72,7 @@ public sealed class SinkRunner<T> where T : class
         {
             while (!ct.IsCancellationRequested)
             {
-                var result = consumer.Consume(PollTimeout());
+                var result = Consume(consumer);
                 if (result is { IsPartitionEOF: true }) AtEnd(result.TopicPartitionOffset);
                 else if (result is not null) await AddAsync(result, ct);
                 if (_nextOffsets.Count > 0 && (_records.Count >= _options.BatchSize || Stopwatch.GetElapsedTime(_batchStarted) >= _options.BatchLinger))
@@ -83,6 +84,29 @@ public sealed class SinkRunner<T> where T : class
         await FlushOnShutdownAsync(consumer);
         consumer.Close();
         _logger.LogInformation("Sink {Sink} stopped after writing {Total} records.", _name, _writtenTotal);
+    }
+
+    /// <summary>
+    /// The next record, or null. A subscribed topic that does not exist yet (no edge has created a delivery topic, a
+    /// topic still being provisioned) is reported by librdkafka as an error on the consumer: the sink keeps waiting for
+    /// it instead of stopping, and says so now and then.
+    /// </summary>
+    private ConsumeResult<byte[]?, byte[]?>? Consume(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            return consumer.Consume(PollTimeout());
+        }
+        catch (ConsumeException e) when (e.Error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownTopic or ErrorCode.Local_UnknownPartition)
+        {
+            if (Stopwatch.GetElapsedTime(_lastMissingTopicWarning) >= _options.ProgressInterval)
+            {
+                _lastMissingTopicWarning = Stopwatch.GetTimestamp();
+                _logger.LogWarning("Sink {Sink} waits for a topic to exist: {Reason}", _name, e.Error.Reason);
+            }
+            Thread.Sleep(PollTimeout());
+            return null;
+        }
     }
 
     private TimeSpan PollTimeout()
@@ -107,7 +131,8 @@ public sealed class SinkRunner<T> where T : class
     /// </summary>
     private void AtEnd(TopicPartitionOffset end)
     {
-        if (end.Offset.Value < 0 || _committed.GetValueOrDefault(end.TopicPartition, -1) >= end.Offset.Value) return;
+        // An empty partition's end (0) says nothing a reader needs: SinkProgress counts an end of 0 as reached.
+        if (end.Offset.Value <= 0 || _committed.GetValueOrDefault(end.TopicPartition, -1) >= end.Offset.Value) return;
         if (_nextOffsets.Count == 0) _batchStarted = Stopwatch.GetTimestamp();
         _nextOffsets[end.TopicPartition] = Math.Max(_nextOffsets.GetValueOrDefault(end.TopicPartition), end.Offset.Value);
     }

@@ -26,7 +26,7 @@ public sealed class AnalyticsWhileSinkRunsTests : IDisposable
 
     private async Task<(int Exit, string Output, string Error)> ChatCtlAsync(params string[] args)
     {
-        using var chatctl = ChildProcess.Start("ChatStreams.Ctl", "chatctl.dll", args, new Dictionary<string, string> { ["Analytics__DuckDbPath"] = DatabasePath });
+        using var chatctl = ProgramProcess.Start("ChatStreams.Ctl", "chatctl.dll", args, new Dictionary<string, string> { ["Analytics__DuckDbPath"] = DatabasePath });
         var exit = await chatctl.WaitForExitAsync(Timeout);
         return (exit, chatctl.Stdout, chatctl.Stderr);
     }
@@ -35,7 +35,7 @@ public sealed class AnalyticsWhileSinkRunsTests : IDisposable
     public async Task Chatctl_queries_through_the_sinks_endpoint_while_the_sink_holds_the_file()
     {
         await AnalyticsFiles.WriteAsync(DatabasePath);
-        using (var sink = ChildProcess.Start("ChatStreams.Host", "chatstreams.dll", ["sink", "analytics"], SinkEnvironment(0)))
+        using (var sink = ProgramProcess.Start("ChatStreams.Host", "chatstreams.dll", ["sink", "analytics"], SinkEnvironment(0)))
         {
             await sink.WaitForLineAsync(l => l.StartsWith("sink analytics running", StringComparison.Ordinal), Timeout);
             Assert.True(File.Exists(AnalyticsQueryEndpoint.UrlFile(DatabasePath)));
@@ -62,7 +62,7 @@ public sealed class AnalyticsWhileSinkRunsTests : IDisposable
     public async Task Without_an_endpoint_chatctl_says_the_file_is_held_and_how_to_query_it()
     {
         await AnalyticsFiles.WriteAsync(DatabasePath);
-        using var sink = ChildProcess.Start("ChatStreams.Host", "chatstreams.dll", ["sink", "analytics"], SinkEnvironment(-1));
+        using var sink = ProgramProcess.Start("ChatStreams.Host", "chatstreams.dll", ["sink", "analytics"], SinkEnvironment(-1));
         await sink.WaitForLineAsync(l => l.StartsWith("sink analytics running", StringComparison.Ordinal), Timeout);
         var (exit, _, error) = await ChatCtlAsync("analytics", "SELECT 1");
         Assert.Equal(1, exit);

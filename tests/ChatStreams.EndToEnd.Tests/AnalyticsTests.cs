@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ChatStreams.EndToEnd.Tests.Support;
 using ChatStreams.TestSupport;
 
@@ -51,14 +50,9 @@ public sealed class AnalyticsTests(ChatSystem system)
 
     private async Task<(int Code, string Output, string Error)> ChatctlAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(RepositoryPaths.ProgramAssembly("ChatStreams.Ctl", "chatctl.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["Analytics__DuckDbPath"] = Path.Combine(system.DataDirectory, "analytics.duckdb");
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
+        using var chatctl = ProgramProcess.Start("ChatStreams.Ctl", "chatctl.dll", args,
+            new Dictionary<string, string> { ["Analytics__DuckDbPath"] = Path.Combine(system.DataDirectory, "analytics.duckdb") });
+        var code = await chatctl.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, chatctl.Stdout, chatctl.Stderr);
     }
 }

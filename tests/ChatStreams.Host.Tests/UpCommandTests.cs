@@ -60,7 +60,7 @@ public sealed partial class UpCommandTests
             var status = await http.GetFromJsonAsync<JsonElement>(match.Groups["front"].Value + "/status");
             Assert.Contains(status.GetProperty("topics").EnumerateArray(), t => t.GetProperty("name").GetString() == "chat.events");
             var components = status.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
-            Assert.Equal(["topologies", "sink-history", "sink-search", "sink-analytics", "redis", "edge-0", "edge-1", "gateway"], components);
+            Assert.Equal(["topologies", "sink-history", "sink-search", "sink-analytics", "notifications", "redis", "edge-0", "edge-1", "gateway"], components);
 
             // The printed URL is the gateway: once an edge is ready behind it, a user can register through it.
             var gateway = match.Groups["gateway"].Value;

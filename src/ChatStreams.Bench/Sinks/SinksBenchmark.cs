@@ -49,11 +49,13 @@ public sealed class SinksBenchmark(SinksBenchSettings settings, ILoggerFactory l
                     Directory.CreateDirectory(sinkFolder);
                     sinks.Add(await factory(sinkFolder, serdes));
                 }
-                var options = new SinkOptions { BatchLinger = TimeSpan.FromMilliseconds(settings.LingerMs), GroupIdPrefix = $"bench-{Guid.NewGuid():N}-" };
+                // A group of its own per sink and store (two analytics stores would otherwise share one group and split the partitions).
+                var run = Guid.NewGuid().ToString("N");
+                var options = sinks.Select((_, i) => new SinkOptions { BatchLinger = TimeSpan.FromMilliseconds(settings.LingerMs), GroupIdPrefix = $"bench-{run}-{i}-" }).ToList();
                 using var writer = new ChatEventsWriter(kafka, serdes);
                 var records = await PreloadAsync(writer);
                 var throughput = new List<(double Seconds, long Records)>();
-                foreach (var sink in sinks) throughput.Add((await LandAllAsync(sink, kafka, options), records));
+                for (var i = 0; i < sinks.Count; i++) throughput.Add((await LandAllAsync(sinks[i], kafka, options[i]), records));
                 var (freshness, written) = await FreshnessAsync(sinks, writer, kafka, options);
                 return new SinksBenchResult(
                     sinks.Select((s, i) => new SinkBenchResult(s.Name, s.Store, throughput[i].Records, throughput[i].Seconds, freshness[i])).ToList(),
@@ -116,14 +118,14 @@ public sealed class SinksBenchmark(SinksBenchSettings settings, ILoggerFactory l
         return seconds;
     }
 
-    private async Task<(IReadOnlyList<double>[] Samples, int Written)> FreshnessAsync(List<IBenchSink> sinks, ChatEventsWriter writer, KafkaOptions kafka, SinkOptions options)
+    private async Task<(IReadOnlyList<double>[] Samples, int Written)> FreshnessAsync(List<IBenchSink> sinks, ChatEventsWriter writer, KafkaOptions kafka, List<SinkOptions> options)
     {
         progress.WriteLine($"freshness: {settings.Rate:0.#} messages/s for {settings.FreshnessSeconds} s, every sink at once ...");
         var messages = new BenchMessages("f", settings.FreshnessConversations, settings.BodyLength);
         await writer.WriteAsync(messages.Creations().ToList());
         using var stop = new CancellationTokenSource();
         var watches = sinks.Select(s => new FreshnessWatch(s)).ToList();
-        var running = sinks.Select(s => s.RunAsync(kafka, options, loggers, stop.Token)).ToList();
+        var running = sinks.Select((s, i) => s.RunAsync(kafka, options[i], loggers, stop.Token)).ToList();
         var watching = watches.Select(w => w.RunAsync(stop.Token)).ToList();
         await Task.Delay(TimeSpan.FromSeconds(2)); // the groups join before the clock starts
 

@@ -107,11 +107,15 @@ public sealed partial class ClientConnection
             Stop(CloseReasons.HistoryUnavailable, "history is loading", WebSocketCloseStatus.EndpointUnavailable);
             return false;
         }
+        // The store trails chat.events by the history sink's batch: messages sent while the device was away may be
+        // decided but not stored yet, and with no live delivery coming for them (the socket was unknown to the fan-out)
+        // they would stay missing until the next message. So the gap is read once the store holds everything decided
+        // before the resume (up to CursorAheadWait; past that, what it holds, and a later message fills the rest).
+        if (request.Cursors.Count > 0) await _history.CatchUpAsync(CursorAheadWait, ct);
         var heads = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (conversationId, cursor) in request.Cursors)
         {
-            if (!await _history.HasAccessAsync(conversationId, UserId, ct)
-                && (!await _history.CatchUpAsync(CursorAheadWait, ct) || !await _history.HasAccessAsync(conversationId, UserId, ct)))
+            if (!await _history.HasAccessAsync(conversationId, UserId, ct))
             {
                 await SendAsync(ServerFrames.Error(ErrorCodes.NotMember, $"you are not a member of conversation '{conversationId}' (or it does not exist); its cursor was ignored", conversationId: conversationId), ct);
                 continue;

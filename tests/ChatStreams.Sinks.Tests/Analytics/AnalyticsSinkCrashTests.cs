@@ -38,16 +38,7 @@ public sealed class AnalyticsSinkCrashTests(KafkaFixture kafka, ITestOutputHelpe
 
         using var folder = new TempDirectory("analytics-sink");
         var path = folder.Sub("analytics.duckdb");
-        var environment = new Dictionary<string, string>
-        {
-            ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
-            ["SchemaRegistry__Url"] = kafka.RegistryUrl,
-            ["Analytics__DuckDbPath"] = path,
-            ["Sinks__BatchSize"] = "40",
-            ["Sinks__BatchLinger"] = "00:00:00.050",
-            ["Kafka__Extra__session.timeout.ms"] = "6000",
-            ["Kafka__Extra__heartbeat.interval.ms"] = "1000",
-        };
+        var environment = kafka.SinkEnvironment(40, ("Analytics__DuckDbPath", path));
         const string Landed = "SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM deliveries)";
 
         long atKill;
@@ -221,7 +212,7 @@ public sealed class AnalyticsSinkCrashTests(KafkaFixture kafka, ITestOutputHelpe
             .ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
     }
 
-    private static async Task PollAsync(Func<Task<bool>> condition, SinkProcess sink)
+    private static async Task PollAsync(Func<Task<bool>> condition, ProgramProcess sink)
     {
         var deadline = DateTime.UtcNow + Deadline;
         while (!await condition())

@@ -30,17 +30,7 @@ public sealed class HistorySinkCrashTests(KafkaFixture kafka, ITestOutputHelper 
         ProduceAll(events, receipts);
         using var folder = StoreFolder.New("history-sink");
         var path = folder.Sub("history.db");
-        var environment = new Dictionary<string, string>
-        {
-            ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
-            ["SchemaRegistry__Url"] = kafka.RegistryUrl,
-            ["History__SqlitePath"] = path,
-            ["Sinks__BatchSize"] = "20",
-            ["Sinks__BatchLinger"] = "00:00:00.050",
-            // The killed member never leaves the group: the restarted one waits for its session to expire. Keep that short.
-            ["Kafka__Extra__session.timeout.ms"] = "6000",
-            ["Kafka__Extra__heartbeat.interval.ms"] = "1000",
-        };
+        var environment = kafka.SinkEnvironment(20, ("History__SqlitePath", path));
 
         long atKill;
         using (var first = SinkProcess.Start("history", environment))
@@ -166,7 +156,7 @@ public sealed class HistorySinkCrashTests(KafkaFixture kafka, ITestOutputHelper 
         catch (SqliteException) { return 0; } // the schema is not there yet
     }
 
-    private static async Task PollAsync(Func<Task<bool>> condition, SinkProcess sink)
+    private static async Task PollAsync(Func<Task<bool>> condition, ProgramProcess sink)
     {
         var deadline = DateTime.UtcNow + Deadline;
         while (!await condition())

@@ -16,33 +16,11 @@ public abstract class HistoryStoreContract
 
     private static readonly string[] Everyone = ["alice", "bob", "carol", "dave"];
 
-    /// <summary>A conversation exercising every kind of event: joins and leaves, edits, a deletion, reactions added and removed.</summary>
-    private static List<ChatEvent> Story(string conversationId = "c1")
-    {
-        var c = new ChatEvents(conversationId);
-        return
-        [
-            c.Created("alice", ["alice", "bob"]),      // 1
-            c.Sent("alice", "hello bob"),              // 2
-            c.Sent("bob", "hi alice"),                 // 3
-            c.Added("alice", "carol"),                 // 4
-            c.Reacted("bob", 2, "👍"),                  // 5
-            c.Reacted("carol", 2, "👍"),                // 6
-            c.Reacted("bob", 2, "👍", ReactionAction.Remove), // 7
-            c.Edited("bob", 3, "hi alice!"),           // 8
-            c.Sent("carol", "secret plan"),            // 9
-            c.Deleted("carol", 9),                     // 10
-            c.Removed("alice", "bob"),                 // 11
-            c.Sent("alice", "bob is gone"),            // 12
-            c.Rejected("dave"),                        // carries seq 12, no position
-        ];
-    }
-
     [ContractFact]
     public async Task Applying_the_same_batch_again_changes_nothing()
     {
         var store = await CreateStoreAsync();
-        var story = Story();
+        var story = ChatEvents.Story();
         await store.ApplyAsync(story, [ChatEvents.Receipt("c1", "carol", 9, 6)], default);
         var before = await HistorySnapshot.TakeAsync(store, "c1", Everyone);
 
@@ -59,9 +37,9 @@ public abstract class HistoryStoreContract
     public async Task The_order_of_events_within_a_batch_does_not_matter()
     {
         var ordered = await CreateStoreAsync();
-        await ordered.ApplyAsync(Story(), [], default);
+        await ordered.ApplyAsync(ChatEvents.Story(), [], default);
         var shuffled = await CreateStoreAsync();
-        var events = Story();
+        var events = ChatEvents.Story();
         await shuffled.ApplyAsync(events.OrderBy(e => e.EventId, StringComparer.Ordinal).Reverse().ToList(), [], default);
 
         Assert.Equal(await HistorySnapshot.TakeAsync(ordered, "c1", Everyone), await HistorySnapshot.TakeAsync(shuffled, "c1", Everyone));
@@ -71,9 +49,9 @@ public abstract class HistoryStoreContract
     public async Task Batches_split_anywhere_give_the_same_history_as_one_batch()
     {
         var whole = await CreateStoreAsync();
-        await whole.ApplyAsync(Story(), [], default);
+        await whole.ApplyAsync(ChatEvents.Story(), [], default);
         var pieces = await CreateStoreAsync();
-        foreach (var chunk in Story().Chunk(3)) await pieces.ApplyAsync(chunk, [], default);
+        foreach (var chunk in ChatEvents.Story().Chunk(3)) await pieces.ApplyAsync(chunk, [], default);
 
         Assert.Equal(await HistorySnapshot.TakeAsync(whole, "c1", Everyone), await HistorySnapshot.TakeAsync(pieces, "c1", Everyone));
     }
@@ -125,7 +103,7 @@ public abstract class HistoryStoreContract
     public async Task A_removed_member_keeps_reading_up_to_their_removal_but_no_longer_lists_the_conversation()
     {
         var store = await CreateStoreAsync();
-        await store.ApplyAsync(Story(), [], default);
+        await store.ApplyAsync(ChatEvents.Story(), [], default);
 
         Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }, await SeqsAsync(store, "bob"));
         Assert.False(await store.IsMemberAsync("c1", "bob", default));
@@ -143,7 +121,7 @@ public abstract class HistoryStoreContract
     public async Task Events_page_forwards_and_backwards_within_the_bounds()
     {
         var store = await CreateStoreAsync();
-        await store.ApplyAsync(Story(), [], default);
+        await store.ApplyAsync(ChatEvents.Story(), [], default);
 
         Assert.Equal(new long[] { 3, 4, 5 }, (await store.EventsAsync("c1", "alice", 2, 9, 3, false, default)).Select(i => i.Event.Seq));
         Assert.Equal(new long[] { 8, 7, 6 }, (await store.EventsAsync("c1", "alice", 2, 9, 3, true, default)).Select(i => i.Event.Seq));

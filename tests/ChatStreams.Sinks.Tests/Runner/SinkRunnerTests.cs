@@ -85,6 +85,28 @@ public sealed class SinkRunnerTests(KafkaFixture kafka) : IClassFixture<KafkaFix
         Assert.Equal(["first-1", "first-2", "second-1", "second-2", "second-3"], writer.Written.Select(r => r.Value).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_sink_started_before_any_matching_topic_exists_waits_for_one_instead_of_stopping()
+    {
+        var prefix = $"later-{Guid.NewGuid():N}";
+        var options = new SinkOptions
+        {
+            BatchLinger = TimeSpan.FromMilliseconds(20), GroupIdPrefix = $"test-{Guid.NewGuid():N}-", TopicPatternRefresh = TimeSpan.FromMilliseconds(500),
+        };
+        var writer = new CheckingWriter(kafka, options.GroupIdPrefix + "raw", $"{prefix}.edge-1", failFirst: 0);
+        var runner = new SinkRunner<RawRecord>("raw", new RawDecoder($"^{prefix}\\..+"), writer, kafka.Kafka, options, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = runner.RunAsync(stop.Token);
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // no topic matches yet: librdkafka reports it as a consume error
+        Assert.False(running.IsCompleted, running.Exception?.ToString());
+        await kafka.CreateTopicAsync($"{prefix}.edge-1", Partitions); // the first edge starts
+        Produce($"{prefix}.edge-1", ["one", "two"]);
+        await PollAsync(() => Task.FromResult(writer.Written.Count == 2));
+        await stop.CancelAsync();
+        await running;
+    }
+
     private Dictionary<int, long> Produce(string topic, IReadOnlyList<string> values)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]>(KafkaClientConfigs.Producer(kafka.Kafka, "sink-test")).Build();

@@ -137,7 +137,7 @@ public abstract class SearchIndexContract
     public async Task Replaying_a_batch_or_any_suffix_of_it_changes_nothing()
     {
         var index = await CreateIndexAsync();
-        var story = Story();
+        var story = ChatEvents.Story();
         await index.ApplyAsync(story, default);
         var before = await SnapshotAsync(index);
 
@@ -153,11 +153,11 @@ public abstract class SearchIndexContract
     public async Task The_order_of_events_within_a_batch_and_how_batches_are_split_do_not_matter()
     {
         var whole = await CreateIndexAsync();
-        await whole.ApplyAsync(Story(), default);
+        await whole.ApplyAsync(ChatEvents.Story(), default);
         var shuffled = await CreateIndexAsync();
-        await shuffled.ApplyAsync(Story().OrderBy(e => e.EventId, StringComparer.Ordinal).Reverse().ToList(), default);
+        await shuffled.ApplyAsync(ChatEvents.Story().OrderBy(e => e.EventId, StringComparer.Ordinal).Reverse().ToList(), default);
         var pieces = await CreateIndexAsync();
-        foreach (var chunk in Story().Chunk(2)) await pieces.ApplyAsync(chunk, default);
+        foreach (var chunk in ChatEvents.Story().Chunk(2)) await pieces.ApplyAsync(chunk, default);
 
         var expected = await SnapshotAsync(whole);
         Assert.Equal(expected, await SnapshotAsync(shuffled));
@@ -309,28 +309,6 @@ public abstract class SearchIndexContract
 
         Assert.Equal([3], await SeqsAsync(index, "carol", All("c1")));
         Assert.Empty(await FindAsync(index, "message", All("c1")));
-    }
-
-    /// <summary>Joins, an edit, a deletion, reactions and a rejection (like the history contract's story).</summary>
-    private static List<ChatEvent> Story()
-    {
-        var c = new ChatEvents("c1");
-        return
-        [
-            c.Created("alice", ["alice", "bob"]),      // 1
-            c.Sent("alice", "hello bob"),              // 2
-            c.Sent("bob", "hi alice"),                 // 3
-            c.Added("alice", "carol"),                 // 4
-            c.Reacted("bob", 2, "👍"),                  // 5
-            c.Reacted("carol", 2, "👍"),                // 6
-            c.Reacted("bob", 2, "👍", ReactionAction.Remove), // 7
-            c.Edited("bob", 3, "hi alice!"),           // 8
-            c.Sent("carol", "secret plan"),            // 9
-            c.Deleted("carol", 9),                     // 10
-            c.Removed("alice", "bob"),                 // 11
-            c.Sent("alice", "bob is gone"),            // 12
-            c.Rejected("dave"),                        // carries seq 12, no position
-        ];
     }
 
     /// <summary>What the story's words find: "seq text" per hit, in seq order.</summary>

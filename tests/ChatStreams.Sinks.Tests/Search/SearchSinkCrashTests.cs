@@ -28,17 +28,7 @@ public sealed class SearchSinkCrashTests(KafkaFixture kafka, ITestOutputHelper o
         ChatEventsTopic.Produce(kafka, events);
         using var folder = new TempDirectory("search-sink");
         var path = folder.Sub("search");
-        var environment = new Dictionary<string, string>
-        {
-            ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
-            ["SchemaRegistry__Url"] = kafka.RegistryUrl,
-            ["Search__LucenePath"] = path,
-            ["Sinks__BatchSize"] = "20",
-            ["Sinks__BatchLinger"] = "00:00:00.050",
-            // The killed member never leaves the group: the restarted one waits for its session to expire. Keep that short.
-            ["Kafka__Extra__session.timeout.ms"] = "6000",
-            ["Kafka__Extra__heartbeat.interval.ms"] = "1000",
-        };
+        var environment = kafka.SinkEnvironment(20, ("Search__LucenePath", path));
         var scopes = Enumerable.Range(0, Conversations).Select(i => SearchScope.Member($"conv-{i}", 1)).ToList();
         using var reader = new LuceneSearchReader(path); // an edge's view: opened before the index exists, never reopened
         async Task<long> IndexedAsync() => (await reader.SearchAsync(new SearchRequest(Everywhere, scopes), default)).TotalHits;
@@ -156,7 +146,7 @@ public sealed class SearchSinkCrashTests(KafkaFixture kafka, ITestOutputHelper o
         return (events, expected, gone);
     }
 
-    private static async Task PollAsync(Func<Task<bool>> condition, SinkProcess sink)
+    private static async Task PollAsync(Func<Task<bool>> condition, ProgramProcess sink)
     {
         var deadline = DateTime.UtcNow + Deadline;
         while (!await condition())

@@ -39,6 +39,31 @@ public sealed class ChatEvents(string conversationId)
     /// <summary>A rejection: no position of its own, it carries the last seq.</summary>
     public ChatEvent Rejected(string by) => Make(_seq, by, new CommandRejected { Code = "not_member", Reason = "not a member" });
 
+    /// <summary>
+    /// A conversation exercising every kind of event, as the store contracts use it: joins and leaves, edits, a
+    /// deletion, reactions added and removed, and a rejection (which takes no position).
+    /// </summary>
+    public static List<ChatEvent> Story(string conversationId = "c1")
+    {
+        var c = new ChatEvents(conversationId);
+        return
+        [
+            c.Created("alice", ["alice", "bob"]),      // 1
+            c.Sent("alice", "hello bob"),              // 2
+            c.Sent("bob", "hi alice"),                 // 3
+            c.Added("alice", "carol"),                 // 4
+            c.Reacted("bob", 2, "👍"),                  // 5
+            c.Reacted("carol", 2, "👍"),                // 6
+            c.Reacted("bob", 2, "👍", ReactionAction.Remove), // 7
+            c.Edited("bob", 3, "hi alice!"),           // 8
+            c.Sent("carol", "secret plan"),            // 9
+            c.Deleted("carol", 9),                     // 10
+            c.Removed("alice", "bob"),                 // 11
+            c.Sent("alice", "bob is gone"),            // 12
+            c.Rejected("dave"),                        // carries seq 12, no position
+        ];
+    }
+
     public static ReceiptUpdate Receipt(string conversationId, string userId, long delivered, long read) => new()
     {
         ConversationId = conversationId, UserId = userId, DeliveredSeq = delivered, ReadSeq = read, At = Start,

@@ -53,6 +53,26 @@ public sealed class KafkaFixture : IAsyncLifetime
         await TopicProvisioner.CreateAsync(admin, topics.FixedSpecs().ToList());
     }
 
+    /// <summary>
+    /// The environment of a `chatstreams sink` child process on this broker and registry: small batches, and a short
+    /// session, because a member killed with SIGKILL never leaves its group and its restarted successor waits for the
+    /// session to expire. <paramref name="store"/> adds the sink's store settings.
+    /// </summary>
+    public Dictionary<string, string> SinkEnvironment(int batchSize, params (string Key, string Value)[] store)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Kafka__BootstrapServers"] = BootstrapServers,
+            ["SchemaRegistry__Url"] = RegistryUrl,
+            ["Sinks__BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sinks__BatchLinger"] = "00:00:00.050",
+            ["Kafka__Extra__session.timeout.ms"] = "6000",
+            ["Kafka__Extra__heartbeat.interval.ms"] = "1000",
+        };
+        foreach (var (key, value) in store) environment[key] = value;
+        return environment;
+    }
+
     public IAdminClient Admin() => new AdminClientBuilder(KafkaClientConfigs.Admin(Kafka, "sinks-test")).Build();
 
     public async Task CreateTopicAsync(string topic, int partitions)

@@ -1,24 +1,34 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using ChatStreams.TestSupport;
 
-namespace ChatStreams.Ctl.Tests;
+namespace ChatStreams.TestSupport;
 
 /// <summary>
-/// One of the repository's binaries (chatctl, chatstreams) as a child process, configured through environment
+/// One of the repository's programs (chatctl, chatstreams) as a child process, run from its own build output,, configured through environment
 /// variables like a deployment. Disposing kills it (SIGKILL) if it still runs, so a failing test leaves nothing behind.
 /// </summary>
-public sealed class ChildProcess : IDisposable
+public sealed class ProgramProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly ConcurrentQueue<string> _lines = new();
 
-    private ChildProcess(Process process)
+    private ProgramProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _stdout.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            _stdout.Enqueue(e.Data);
+            _lines.Enqueue(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            _stderr.Enqueue(e.Data);
+            _lines.Enqueue("stderr: " + e.Data);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -27,17 +37,20 @@ public sealed class ChildProcess : IDisposable
 
     public string Stderr => string.Join('\n', _stderr);
 
+    /// <summary>Every line in the order it came, standard error's prefixed "stderr: ".</summary>
+    public IReadOnlyList<string> Output => _lines.ToArray();
+
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts src/&lt;project&gt;/bin/&lt;this test build's configuration&gt;/net10.0/&lt;dll&gt; with dotnet.</summary>
-    public static ChildProcess Start(string project, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    public static ProgramProcess Start(string project, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        var ours = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var path = Path.Combine(RepositoryPaths.Root, "src", project, "bin", ours.Parent!.Name, ours.Name, dll);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{dll} not found at {path}: build the test project first");
+        var path = RepositoryPaths.ProgramAssembly(project, dll);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add(path);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in environment) info.Environment[key] = value;
-        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        return new ProgramProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -53,11 +66,18 @@ public sealed class ChildProcess : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_stdout.Any(match)) return;
-            if (_process.HasExited) break;
+            if (_lines.Any(match)) return;
+            if (_process.HasExited)
+            {
+                // Exited, but its last lines may still be on their way: wait for the output to end, then look again.
+                _process.WaitForExit();
+                if (_lines.Any(match)) return;
+                break;
+            }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"no matching output (exited: {_process.HasExited}); stdout:\n{Stdout}\nstderr:\n{Stderr}");
+        var why = _process.HasExited ? $"it exited with {_process.ExitCode}" : $"none within {timeout.TotalSeconds:0} s";
+        throw new TimeoutException($"no matching output ({why}); its last lines:\n{string.Join('\n', _lines.TakeLast(40))}");
     }
 
     /// <summary>kill -9.</summary>
