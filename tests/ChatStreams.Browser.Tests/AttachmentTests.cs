@@ -11,7 +11,7 @@ public sealed class AttachmentTests(BrowserFixture browser)
     private static readonly byte[] Png = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
-    [Fact(Skip = "needs POST /api/media (media branch)")]
+    [Fact]
     public async Task An_uploaded_image_shows_its_preview_to_the_others()
     {
         await using var alice = await browser.OpenAsync();
@@ -29,22 +29,5 @@ public sealed class AttachmentTests(BrowserFixture browser)
         Assert.StartsWith("blob:", await preview.GetAttributeAsync("src"));
         Assert.True(await preview.EvaluateAsync<bool>("img => img.complete && img.naturalWidth === 1"));
         await bob.ScreenshotAsync("attachment");
-    }
-
-    [Fact]
-    public async Task Without_media_on_the_server_the_picker_says_attachments_are_unavailable()
-    {
-        await using var alice = await browser.OpenAsync();
-        await using var bob = await browser.OpenAsync();
-        await alice.SignUpAsync(ChatPage.NewUsername("alice"), "Alice");
-        await bob.SignUpAsync(ChatPage.NewUsername("bob"), "Bob");
-        await alice.StartDirectChatAsync(bob.Username);
-        using var probe = await browser.System.Http.PostAsync(browser.System.GatewayUrl + "/api/media", null);
-        if (probe.StatusCode != System.Net.HttpStatusCode.NotImplemented && probe.StatusCode != System.Net.HttpStatusCode.Unauthorized)
-            Assert.Fail($"POST /api/media answered {(int)probe.StatusCode}: update this test");
-        await alice.Page.Locator("#attach").SetInputFilesAsync(new FilePayload { Name = "dot.png", MimeType = "image/png", Buffer = Png });
-        await Expect(alice.Page.Locator(".composer-status")).ToHaveTextAsync(
-            "Attachments are not available on this server yet (media upload is not enabled).");
-        await Expect(alice.Messages).ToHaveCountAsync(0);
     }
 }
