@@ -19,6 +19,8 @@ namespace ChatStreams.Edge.Connections;
 /// </summary>
 public static partial class ChatSocketEndpoint
 {
+    private static readonly TimeSpan SnapshotCatchUpWait = TimeSpan.FromSeconds(2);
+
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
     private static partial Regex DeviceIdPattern();
 
@@ -68,8 +70,12 @@ public static partial class ChatSocketEndpoint
                 connection.Refuse(ErrorCodes.Unavailable, "the chat service is unavailable right now; reconnect in a moment");
                 connection.RequestClose(CloseReasons.Error, "session could not be registered");
             }
-            // What the contacts' presence is now (one queue item, however many contacts); changes follow.
+            // What the contacts' presence is now (one queue item, however many contacts); changes follow. The contacts
+            // come from the history store, which trails chat.events by the history sink's batch: a conversation created
+            // a moment ago must count, or a contact already online (whose change went out before this socket existed)
+            // would show as unknown until their next change. So the store catches up first (bounded, shared reads).
             var history = services.GetRequiredService<IConversationHistory>();
+            await history.CatchUpAsync(SnapshotCatchUpWait, http.RequestAborted);
             var snapshot = (await history.ContactsOfAsync(userId, http.RequestAborted)).Select(history.PresenceOf).OfType<PresenceChange>().Select(ServerFrames.Presence).ToList();
             if (snapshot.Count > 0) connection.Enqueue(new OutboundItem.Frames(snapshot));
             if (long.TryParse(http.User.FindFirst("exp")?.Value, out var expires))
