@@ -163,6 +163,8 @@ public static class EdgeServer
     /// The web client's static files (wwwroot next to the binary, not the working directory: `up` runs edges from
     /// anywhere). `/` answers index.html. No-cache, so a deploy is picked up on the next load without stale scripts.
     /// </summary>
+    public const string ServiceWorkerPath = "/js/service-worker.js";
+
     private static void UseWebClient(WebApplication app)
     {
         var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
@@ -172,7 +174,14 @@ public static class EdgeServer
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+            OnPrepareResponse = context =>
+            {
+                context.Context.Response.Headers.CacheControl = "no-cache";
+                // The service worker is built into js/ with the other scripts but handles pushes for the whole page,
+                // so it registers with scope "/": a script may only claim a scope above its folder when allowed so.
+                if (context.Context.Request.Path.Equals(ServiceWorkerPath, StringComparison.Ordinal))
+                    context.Context.Response.Headers["Service-Worker-Allowed"] = "/";
+            },
         });
     }
 }

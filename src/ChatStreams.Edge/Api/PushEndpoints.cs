@@ -48,6 +48,7 @@ public static class PushEndpoints
             JsonBody.Json(w => { w.WriteStartObject(); w.WriteString("publicKey", keys.PublicKeyText); w.WriteEndObject(); }));
         endpoints.MapPost("/api/push/subscriptions", SubscribeAsync).RequireAuthorization();
         endpoints.MapDelete("/api/push/subscriptions", UnsubscribeAsync).RequireAuthorization();
+        endpoints.MapGet("/api/push/mutes", MutesAsync).RequireAuthorization();
         endpoints.MapGet("/api/conversations/{id}/mute", MuteStateAsync).RequireAuthorization();
         endpoints.MapPut("/api/conversations/{id}/mute", MuteAsync).RequireAuthorization();
         endpoints.MapDelete("/api/conversations/{id}/mute", UnmuteAsync).RequireAuthorization();
@@ -80,6 +81,25 @@ public static class PushEndpoints
         return await preferences.RemoveSubscriptionAsync(ConversationEndpoints.Caller(http), endpoint, http.RequestAborted)
             ? Results.NoContent()
             : ApiProblems.Problem(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "you have no push subscription with that endpoint");
+    }
+
+    /// <summary>Every mute of the caller still in force: a client marks muted chats in its list with one call.</summary>
+    private static async Task<IResult> MutesAsync(HttpContext http, IPushPreferences preferences, TimeProvider time)
+    {
+        var mutes = await preferences.MutesOfAsync(ConversationEndpoints.Caller(http), time.GetUtcNow(), http.RequestAborted);
+        return JsonBody.Json(w =>
+        {
+            w.WriteStartArray();
+            foreach (var mute in mutes.OrderBy(m => m.ConversationId, StringComparer.Ordinal))
+            {
+                w.WriteStartObject();
+                w.WriteString("conversationId", mute.ConversationId);
+                if (mute.Until is { } until) w.WriteString("until", until);
+                else w.WriteNull("until");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
     }
 
     private static async Task<IResult> MuteStateAsync(string id, HttpContext http, IConversationHistory history, IPushPreferences preferences, TimeProvider time)

@@ -155,11 +155,16 @@ public sealed class PushEndpointsTests : IAsyncLifetime
         var forever = await JsonOf(await _http.SendAsync(As("ann", HttpMethod.Put, "/api/conversations/team/mute")));
         Assert.Equal(JsonValueKind.Null, forever.GetProperty("until").ValueKind);
         Assert.True((await JsonOf(await _http.SendAsync(As("ann", HttpMethod.Get, "/api/conversations/team/mute")))).GetProperty("muted").GetBoolean());
+        var list = await JsonOf(await _http.SendAsync(As("ann", HttpMethod.Get, "/api/push/mutes")));
+        Assert.Equal("team", Assert.Single(list.EnumerateArray()).GetProperty("conversationId").GetString());
+        Assert.Equal(JsonValueKind.Null, list[0].GetProperty("until").ValueKind);
+        Assert.Empty((await JsonOf(await _http.SendAsync(As("bob", HttpMethod.Get, "/api/push/mutes")))).EnumerateArray());
 
         var unmuted = await _http.SendAsync(As("ann", HttpMethod.Delete, "/api/conversations/team/mute"));
         Assert.Equal(HttpStatusCode.OK, unmuted.StatusCode);
         Assert.False((await JsonOf(unmuted)).GetProperty("muted").GetBoolean());
         Assert.Empty(await store.MutesOfAsync("ann", DateTimeOffset.UtcNow, default));
+        Assert.Empty((await JsonOf(await _http.SendAsync(As("ann", HttpMethod.Get, "/api/push/mutes")))).EnumerateArray());
         Assert.False((await JsonOf(await _http.SendAsync(As("bob", HttpMethod.Get, "/api/conversations/team/mute")))).GetProperty("muted").GetBoolean());
     }
 

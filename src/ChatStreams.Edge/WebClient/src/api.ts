@@ -1,5 +1,5 @@
 // REST calls through the gateway (docs/protocol.md §12). Errors are RFC 7807 problems; callers switch on `code`.
-import type { Contact, ConversationSummary, MediaUpload, MessageEvent, Profile, SearchHit, SequencedFrame, Session } from "./types.js";
+import type { Contact, ConversationSummary, MediaUpload, MessageEvent, MuteState, Profile, SearchHit, SequencedFrame, Session } from "./types.js";
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly fields?: Record<string, string[]>) {
@@ -91,6 +91,38 @@ export class Api {
     return this.call("POST", "/api/media", {
       fileName: file.name, contentType: file.type || "application/octet-stream", size: file.size, conversationId,
     });
+  }
+
+  /** The server's VAPID public key (base64url), the `applicationServerKey` of a push subscription (§12.15). */
+  async vapidPublicKey(): Promise<string> {
+    return (await this.call<{ publicKey: string }>("GET", "/api/push/vapid-public-key")).publicKey;
+  }
+
+  /** Stores this browser's push subscription for the signed-in user (again: refreshes it, or moves it to them). */
+  savePushSubscription(subscription: PushSubscriptionJSON): Promise<{ endpoint: string; createdAt: string }> {
+    return this.call("POST", "/api/push/subscriptions", subscription);
+  }
+
+  deletePushSubscription(endpoint: string): Promise<void> {
+    return this.call("DELETE", `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`);
+  }
+
+  /** The user's mutes still in force. */
+  mutes(): Promise<{ conversationId: string; until: string | null }[]> {
+    return this.call("GET", "/api/push/mutes");
+  }
+
+  muteState(id: string): Promise<MuteState> {
+    return this.call("GET", `/api/conversations/${encodeURIComponent(id)}/mute`);
+  }
+
+  /** Mutes until `until` (ISO 8601), or until unmuted when it is left out. */
+  mute(id: string, until?: string): Promise<MuteState> {
+    return this.call("PUT", `/api/conversations/${encodeURIComponent(id)}/mute`, until ? { until } : {});
+  }
+
+  unmute(id: string): Promise<MuteState> {
+    return this.call("DELETE", `/api/conversations/${encodeURIComponent(id)}/mute`);
   }
 
   /** PUTs the file to the presigned URL; that URL carries its own authorization, so no bearer token is sent. */

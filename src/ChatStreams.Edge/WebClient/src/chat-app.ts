@@ -1,13 +1,16 @@
 // The signed-in client: holds conversations, profiles, presence and pending sends, runs the socket, and tells the
 // views what changed. State rules (apply by seq, resume cursors, receipts) are in docs/web-client.md.
+import { readAddress, showAddress } from "./address.js";
 import { Api, ApiError } from "./api.js";
+import { BrowserPush } from "./browser-push.js";
 import { Connection, type ConnectionState } from "./connection.js";
 import { Conversation } from "./conversation.js";
 import { h, uuid } from "./dom.js";
 import { PendingSends, type PendingSend } from "./pending.js";
 import { Sidebar } from "./sidebar.js";
+import { openSettingsDialog } from "./settings.js";
 import { ThreadView } from "./thread.js";
-import type { Contact, ConversationSummary, Profile, SequencedFrame, ServerFrame, Session } from "./types.js";
+import type { Contact, ConversationSummary, MuteState, Profile, SequencedFrame, ServerFrame, Session } from "./types.js";
 
 const NOT_SEQUENCED = new Set(["ready", "ack", "receipt", "typing", "presence", "error", "resumed", "reconnect", "pong"]);
 const TYPING_SHOWN_MS = 6000;
@@ -22,6 +25,9 @@ export class ChatApp {
   readonly profiles = new Map<string, Profile>();
   readonly presence = new Map<string, Presence>();
   readonly pending = new PendingSends();
+  /** Muted conversations: the time the mute ends, or null for a mute until unmuted (§12.15). */
+  readonly mutes = new Map<string, string | null>();
+  readonly push: BrowserPush;
   activeId: string | null = null;
   connectionState: ConnectionState = "connecting";
 
@@ -34,10 +40,12 @@ export class ChatApp {
   private receiptTimers = new Map<string, number>();
   private contactsRefresh: number | undefined;
   private resumedOnce = false;
+  private muteExpiry = new Map<string, number>();
 
   constructor(readonly session: Session, readonly api: Api, private readonly signOut: (reason?: string) => void) {
     this.profiles.set(session.userId, { userId: session.userId, username: session.username, displayName: session.displayName });
     this.connection = new Connection(() => session.token, deviceId());
+    this.push = new BrowserPush(api);
     this.statusLine = h("p", { class: "connection", role: "status", "aria-live": "polite", "data-state": "connecting" }, "Connecting…");
     this.announcer = h("p", { class: "visually-hidden", "aria-live": "assertive" });
     this.sidebar = new Sidebar(this);
@@ -47,6 +55,7 @@ export class ChatApp {
         h("h1", { class: "brand" }, "ChatStreams"),
         this.statusLine,
         h("span", { class: "me", title: session.username }, session.displayName),
+        h("button", { type: "button", class: "link", "aria-haspopup": "dialog", onclick: () => openSettingsDialog(this) }, "Settings"),
         h("button", { type: "button", class: "link", onclick: () => this.logout() }, "Log out")),
       h("div", { class: "panes" }, this.sidebar.element, this.thread.element,
         h("p", { class: "placeholder" }, "Choose a conversation, or start one with “New chat”.")),
@@ -61,14 +70,19 @@ export class ChatApp {
     this.connection.onRepeatedFailure = () => { void this.api.call("GET", "/api/users/me").catch(() => {}); };
     document.addEventListener("visibilitychange", () => this.sendReceipts(this.activeId));
     window.addEventListener("focus", () => this.sendReceipts(this.activeId));
+    window.addEventListener("hashchange", () => { const a = readAddress(location.hash); if (a) void this.openAddress(a.conversationId, a.seq); });
     try {
-      await Promise.all([this.loadContacts(), this.loadConversations()]);
+      await Promise.all([this.loadContacts(), this.loadConversations(), this.loadMutes()]);
     } catch (error) {
       this.announce(error instanceof Error ? error.message : "Could not load your conversations.");
     }
     this.sidebar.render();
     this.connection.start();
-    this.sidebar.focusSearch();
+    void this.push.renew();
+    // Opened at a chat's address: a reload, or a clicked notification in a new tab.
+    const address = readAddress(location.hash);
+    if (address) await this.openAddress(address.conversationId, address.seq);
+    else this.sidebar.focusSearch();
   }
 
   stop(): void {
@@ -119,6 +133,31 @@ export class ChatApp {
     this.remember(contacts);
     for (const c of contacts) if (!this.presence.has(c.userId) || c.presence !== "unknown")
       this.applyPresence(c.userId, c.presence, c.lastSeen);
+  }
+
+  private async loadMutes(): Promise<void> {
+    try {
+      for (const m of await this.api.mutes()) this.setMute({ conversationId: m.conversationId, muted: true, until: m.until });
+    } catch { /* the list shows no mute icons; opening a chat reads its state */ }
+  }
+
+  isMuted(conversationId: string): boolean {
+    if (!this.mutes.has(conversationId)) return false;
+    const until = this.mutes.get(conversationId);
+    return until === null || until === undefined || Date.parse(until) > Date.now();
+  }
+
+  /** Records a mute state from the server and redraws the list and the header; a timed mute redraws when it ends. */
+  setMute(state: MuteState): void {
+    window.clearTimeout(this.muteExpiry.get(state.conversationId));
+    this.muteExpiry.delete(state.conversationId);
+    if (state.muted) {
+      this.mutes.set(state.conversationId, state.until);
+      const left = state.until ? Date.parse(state.until) - Date.now() : Infinity;
+      if (left < 2 ** 31 - 1) this.muteExpiry.set(state.conversationId, window.setTimeout(() => this.setMute({ ...state, muted: false }), Math.max(0, left) + 500));
+    } else this.mutes.delete(state.conversationId);
+    this.sidebar.render();
+    if (state.conversationId === this.activeId) this.thread.refreshMute();
   }
 
   private async loadConversations(): Promise<Conversation[]> {
@@ -343,13 +382,26 @@ export class ChatApp {
     if (!c) return;
     this.activeId = conversationId;
     this.root.dataset["view"] = "chat";
+    showAddress({ conversationId });
     this.sidebar.render();
+    void this.push.dismissNotificationsOf(conversationId);
     await this.thread.show(c, focusSeq);
     this.sendReceipts(conversationId);
   }
 
+  /** Opens a chat named by an address or a notification; one not in the list yet (just created) is looked up first. */
+  async openAddress(conversationId: string, seq?: number): Promise<void> {
+    if (!this.conversations.has(conversationId)) await this.loadConversations().catch(() => []);
+    if (this.conversations.get(conversationId)?.summary.isMember) await this.open(conversationId, seq);
+    else {
+      showAddress(null);
+      this.announce("That conversation is not available.");
+    }
+  }
+
   closeThread(): void {
     this.activeId = null;
+    showAddress(null);
     this.root.dataset["view"] = "list";
     this.thread.hide();
     this.sidebar.render();

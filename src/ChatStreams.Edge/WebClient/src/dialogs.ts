@@ -6,7 +6,7 @@ import type { Conversation } from "./conversation.js";
 import { clear, h } from "./dom.js";
 import type { Profile } from "./types.js";
 
-function modal(title: string, id: string, ...content: Node[]): { dialog: HTMLDialogElement; close: () => void } {
+export function modal(title: string, id: string, ...content: Node[]): { dialog: HTMLDialogElement; close: () => void } {
   const opener = document.activeElement as HTMLElement | null;
   const dialog = h("dialog", { "aria-labelledby": `${id}-title`, class: "dialog", id });
   const close = () => dialog.close();

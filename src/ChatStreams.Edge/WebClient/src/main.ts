@@ -1,5 +1,7 @@
 // Entry point: restores the session from sessionStorage or shows the login screen.
+import { showAddress } from "./address.js";
 import { Api } from "./api.js";
+import { answerServiceWorker } from "./browser-push.js";
 import { ChatApp } from "./chat-app.js";
 import { renderLogin } from "./login.js";
 import type { Session } from "./types.js";
@@ -26,6 +28,12 @@ async function startChat(session: Session): Promise<void> {
   document.title = "ChatStreams";
   await app.start(container);
 }
+
+// A clicked notification asks this page to show its chat; signed out, the address keeps it for after the login.
+answerServiceWorker(() => ({ userId: current?.session.userId ?? null, conversationId: current?.activeId ?? null }), (conversationId, seq) => {
+  if (current) void current.openAddress(conversationId, seq);
+  else showAddress({ conversationId, seq });
+});
 
 const saved = sessionStorage.getItem(KEY);
 if (saved) void startChat(JSON.parse(saved) as Session);

@@ -6,6 +6,7 @@ import { renderAttachments, uploadAndSend } from "./attachments.js";
 import type { Change, ChatMessage, Conversation, Notice } from "./conversation.js";
 import { openMembersDialog } from "./dialogs.js";
 import { clear, h, time } from "./dom.js";
+import { MuteMenu } from "./mute-menu.js";
 import type { PendingSend } from "./pending.js";
 
 const REACTIONS = ["👍", "❤️", "😂"];
@@ -25,6 +26,7 @@ export class ThreadView {
   private readonly input: HTMLTextAreaElement;
   private readonly fileInput: HTMLInputElement;
   private readonly membersButton: HTMLButtonElement;
+  private readonly muteMenu: MuteMenu;
   private conversation: Conversation | null = null;
   private readonly rows = new Map<number, HTMLElement>();
   private loadingOlder = false;
@@ -33,6 +35,7 @@ export class ThreadView {
     this.title = h("h2", { id: "thread-title", tabindex: "-1" }, "");
     this.subtitle = h("p", { class: "thread-subtitle", "data-testid": "presence" });
     this.membersButton = h("button", { type: "button", onclick: () => this.conversation && openMembersDialog(this.app, this.conversation) }, "Members");
+    this.muteMenu = new MuteMenu(app, text => { this.showStatus(text); this.app.announce(text); });
     this.olderButton = h("button", { type: "button", class: "link older", onclick: () => void this.loadOlder() }, "Load older messages");
     this.messages = h("ol", { class: "messages", "aria-label": "Messages" });
     this.pendingList = h("ol", { class: "messages pending", "aria-label": "Messages being sent" });
@@ -58,6 +61,7 @@ export class ThreadView {
       h("header", { class: "thread-header" },
         h("button", { type: "button", class: "back", "aria-label": "Back to conversations", onclick: () => this.app.closeThread() }, "←"),
         h("div", { class: "thread-heading" }, this.title, this.subtitle),
+        this.muteMenu.element,
         this.membersButton),
       this.scroller, this.typingLine, composer, this.statusLine);
   }
@@ -77,6 +81,7 @@ export class ThreadView {
       for (const n of c.notices.values()) this.place(n.seq, this.noticeRow(n));
       this.refreshPending();
       this.updateOlderButton();
+      void this.muteMenu.show(c.id);
     }
     if (!c.historyLoaded) await this.loadNewest(c);
     this.scrollToBottom();
@@ -108,6 +113,10 @@ export class ThreadView {
       clear(this.subtitle, `${c.summary.members.length} members: ${names.join(", ")}`);
     }
     this.membersButton.hidden = false;
+  }
+
+  refreshMute(): void {
+    this.muteMenu.render();
   }
 
   refreshTyping(): void {

@@ -85,6 +85,13 @@ export interface MediaUpload {
   downloadUrl?: string;
 }
 
+/** A conversation's mute (§12.15): `until` is null for a mute until unmuted (and when not muted). */
+export interface MuteState {
+  conversationId: string;
+  muted: boolean;
+  until: string | null;
+}
+
 /** Server frames the client acts on; everything else is ignored. */
 export type ServerFrame =
   | { type: "ready"; userId: string; deviceId: string; edge: string }

@@ -84,6 +84,31 @@ export class Api {
             fileName: file.name, contentType: file.type || "application/octet-stream", size: file.size, conversationId,
         });
     }
+    /** The server's VAPID public key (base64url), the `applicationServerKey` of a push subscription (§12.15). */
+    async vapidPublicKey() {
+        return (await this.call("GET", "/api/push/vapid-public-key")).publicKey;
+    }
+    /** Stores this browser's push subscription for the signed-in user (again: refreshes it, or moves it to them). */
+    savePushSubscription(subscription) {
+        return this.call("POST", "/api/push/subscriptions", subscription);
+    }
+    deletePushSubscription(endpoint) {
+        return this.call("DELETE", `/api/push/subscriptions?endpoint=${encodeURIComponent(endpoint)}`);
+    }
+    /** The user's mutes still in force. */
+    mutes() {
+        return this.call("GET", "/api/push/mutes");
+    }
+    muteState(id) {
+        return this.call("GET", `/api/conversations/${encodeURIComponent(id)}/mute`);
+    }
+    /** Mutes until `until` (ISO 8601), or until unmuted when it is left out. */
+    mute(id, until) {
+        return this.call("PUT", `/api/conversations/${encodeURIComponent(id)}/mute`, until ? { until } : {});
+    }
+    unmute(id) {
+        return this.call("DELETE", `/api/conversations/${encodeURIComponent(id)}/mute`);
+    }
     /** PUTs the file to the presigned URL; that URL carries its own authorization, so no bearer token is sent. */
     async upload(media, file) {
         const headers = { ...(media.uploadHeaders ?? {}) };

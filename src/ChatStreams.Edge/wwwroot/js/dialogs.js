@@ -2,7 +2,7 @@
 // chat or a group, and managing a group's members.
 import { ApiError } from "./api.js";
 import { clear, h } from "./dom.js";
-function modal(title, id, ...content) {
+export function modal(title, id, ...content) {
     const opener = document.activeElement;
     const dialog = h("dialog", { "aria-labelledby": `${id}-title`, class: "dialog", id });
     const close = () => dialog.close();

@@ -50,11 +50,12 @@ export class Sidebar {
                     : `${last.senderId === app.session.userId ? "You: " : s.kind === "group" ? `${app.nameOf(last.senderId)}: ` : ""}${last.body || (last.attachments?.length ? "📎 Attachment" : "")}`;
             const title = app.titleOf(c);
             const unread = s.unread > 0 && c.id !== app.activeId ? s.unread : 0;
-            const label = `${title}${presence?.status === "online" ? ", online" : ""}${unread ? `, ${unread} unread` : ""}`;
+            const muted = app.isMuted(c.id);
+            const label = `${title}${presence?.status === "online" ? ", online" : ""}${muted ? ", muted" : ""}${unread ? `, ${unread} unread` : ""}`;
             return h("li", {}, h("button", {
-                type: "button", class: "conversation", "data-conversation-id": c.id, "aria-current": c.id === app.activeId ? "true" : "false",
+                type: "button", class: "conversation", "data-conversation-id": c.id, "data-muted": muted ? "true" : "false", "aria-current": c.id === app.activeId ? "true" : "false",
                 "aria-label": label, onclick: () => void app.open(c.id),
-            }, h("span", { class: `avatar ${s.kind}`, "aria-hidden": "true" }, title.slice(0, 1).toUpperCase(), peer ? h("span", { class: `dot ${presence?.status ?? "unknown"}`, "data-presence": presence?.status ?? "unknown" }) : null), h("span", { class: "conversation-text" }, h("span", { class: "conversation-title" }, title), h("span", { class: `conversation-preview${typing.length ? " typing" : ""}` }, preview)), h("span", { class: "conversation-meta" }, h("time", { datetime: s.lastActivity }, time(s.lastActivity)), unread ? h("span", { class: "badge", "data-unread": unread }, String(unread)) : null)));
+            }, h("span", { class: `avatar ${s.kind}`, "aria-hidden": "true" }, title.slice(0, 1).toUpperCase(), peer ? h("span", { class: `dot ${presence?.status ?? "unknown"}`, "data-presence": presence?.status ?? "unknown" }) : null), h("span", { class: "conversation-text" }, h("span", { class: "conversation-title" }, title, muted ? h("span", { class: "muted-icon", "aria-hidden": "true", title: "Muted" }, " 🔕") : null), h("span", { class: `conversation-preview${typing.length ? " typing" : ""}` }, preview)), h("span", { class: "conversation-meta" }, h("time", { datetime: s.lastActivity }, time(s.lastActivity)), unread ? h("span", { class: "badge", "data-unread": unread }, String(unread)) : null)));
         }));
         if (focusedId)
             this.list.querySelector(`[data-conversation-id="${CSS.escape(focusedId)}"]`)?.focus();

@@ -2,6 +2,7 @@ import { ApiError } from "./api.js";
 import { renderAttachments, uploadAndSend } from "./attachments.js";
 import { openMembersDialog } from "./dialogs.js";
 import { clear, h, time } from "./dom.js";
+import { MuteMenu } from "./mute-menu.js";
 const REACTIONS = ["👍", "❤️", "😂"];
 const TICK_LABEL = { pending: "Sending", sent: "Sent", delivered: "Delivered", read: "Read" };
 const TICK_TEXT = { pending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓" };
@@ -19,6 +20,7 @@ export class ThreadView {
     input;
     fileInput;
     membersButton;
+    muteMenu;
     conversation = null;
     rows = new Map();
     loadingOlder = false;
@@ -27,6 +29,7 @@ export class ThreadView {
         this.title = h("h2", { id: "thread-title", tabindex: "-1" }, "");
         this.subtitle = h("p", { class: "thread-subtitle", "data-testid": "presence" });
         this.membersButton = h("button", { type: "button", onclick: () => this.conversation && openMembersDialog(this.app, this.conversation) }, "Members");
+        this.muteMenu = new MuteMenu(app, text => { this.showStatus(text); this.app.announce(text); });
         this.olderButton = h("button", { type: "button", class: "link older", onclick: () => void this.loadOlder() }, "Load older messages");
         this.messages = h("ol", { class: "messages", "aria-label": "Messages" });
         this.pendingList = h("ol", { class: "messages pending", "aria-label": "Messages being sent" });
@@ -48,7 +51,7 @@ export class ThreadView {
         this.fileInput = h("input", { type: "file", id: "attach", class: "visually-hidden", accept: "image/*,application/pdf,text/plain,*/*" });
         this.fileInput.addEventListener("change", () => void this.attach());
         const composer = h("form", { class: "composer", onsubmit: (e) => { e.preventDefault(); this.submit(); } }, h("label", { for: "attach", class: "attach", title: "Attach an image or file" }, h("span", { "aria-hidden": "true" }, "📎"), h("span", { class: "visually-hidden" }, "Attach an image or file"), this.fileInput), h("label", { for: "composer", class: "visually-hidden" }, "Message"), this.input, h("button", { type: "submit", class: "primary" }, "Send"));
-        this.element = h("main", { class: "thread", "aria-labelledby": "thread-title", hidden: true }, h("header", { class: "thread-header" }, h("button", { type: "button", class: "back", "aria-label": "Back to conversations", onclick: () => this.app.closeThread() }, "←"), h("div", { class: "thread-heading" }, this.title, this.subtitle), this.membersButton), this.scroller, this.typingLine, composer, this.statusLine);
+        this.element = h("main", { class: "thread", "aria-labelledby": "thread-title", hidden: true }, h("header", { class: "thread-header" }, h("button", { type: "button", class: "back", "aria-label": "Back to conversations", onclick: () => this.app.closeThread() }, "←"), h("div", { class: "thread-heading" }, this.title, this.subtitle), this.muteMenu.element, this.membersButton), this.scroller, this.typingLine, composer, this.statusLine);
     }
     async show(c, focusSeq) {
         const switched = this.conversation !== c;
@@ -67,6 +70,7 @@ export class ThreadView {
                 this.place(n.seq, this.noticeRow(n));
             this.refreshPending();
             this.updateOlderButton();
+            void this.muteMenu.show(c.id);
         }
         if (!c.historyLoaded)
             await this.loadNewest(c);
@@ -100,6 +104,9 @@ export class ThreadView {
             clear(this.subtitle, `${c.summary.members.length} members: ${names.join(", ")}`);
         }
         this.membersButton.hidden = false;
+    }
+    refreshMute() {
+        this.muteMenu.render();
     }
     refreshTyping() {
         const c = this.conversation;
