@@ -84,6 +84,16 @@ public sealed class ChatPage(IBrowserContext context, IPage page) : IAsyncDispos
         return [.. rows.Select(r => (int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture), r[1]))];
     }
 
+    /// <summary>The signed-in user's id and access token, as the page keeps them (sessionStorage).</summary>
+    public async Task<(string UserId, string Token)> SessionAsync()
+    {
+        var session = await Page.EvaluateAsync<string[]>("() => { const s = JSON.parse(sessionStorage.getItem('chatstreams.session')); return [s.userId, s.token]; }");
+        return (session[0], session[1]);
+    }
+
+    /// <summary>The id of a chat in the list, by its title.</summary>
+    public async Task<string> ConversationIdAsync(string title) => (await Conversation(title).GetAttributeAsync("data-conversation-id"))!;
+
     public async Task ScreenshotAsync(string name)
     {
         var dir = Path.Combine(RepositoryPaths.Root, "docs", "screenshots");

@@ -6,7 +6,8 @@ import { modal } from "./dialogs.js";
 import { h } from "./dom.js";
 
 const STATUS_TEXT: Record<PushStatus["kind"], string> = {
-  on: "On: new messages are pushed to this browser while ChatStreams is closed or you are in another chat. Muted chats stay silent.",
+  // The server pushes only to users with no live connection (docs/topologies.md, offline members).
+  on: "On: while you have ChatStreams open nowhere, new messages are pushed to this browser as notifications. Muted chats stay silent.",
   off: "Off: this browser gets no notifications.",
   blocked: "Blocked: notifications are blocked for this site. Allow them in the browser's site settings (the icon left of the address) to turn them on.",
   unsupported: "",
