@@ -79,6 +79,40 @@ public sealed partial class PushNotificationTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task The_switch_is_off_and_says_why_when_notifications_are_blocked_or_the_browser_has_no_push()
+    {
+        // Blocked in the site settings: the browser-wide permission set to denied for this context.
+        await using var alice = await browser.OpenAsync();
+        await alice.SignUpAsync(ChatPage.NewUsername("alice"), "Alice");
+        var page = await alice.Context.NewCDPSessionAsync(alice.Page);
+        var contextId = (await page.SendAsync("Target.getTargetInfo"))!.Value.GetProperty("targetInfo").GetProperty("browserContextId").GetString()!;
+        var root = await browser.Browser.NewBrowserCDPSessionAsync();
+        await root.SendAsync("Browser.setPermission", new Dictionary<string, object>
+        {
+            ["permission"] = new Dictionary<string, object> { ["name"] = "notifications" },
+            ["setting"] = "denied",
+            ["origin"] = browser.System.GatewayUrl,
+            ["browserContextId"] = contextId,
+        });
+        Assert.Equal("denied", await alice.Page.EvaluateAsync<string>("() => Notification.permission"));
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Settings" }).ClickAsync();
+        var dialog = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "Settings" });
+        await Expect(dialog.Locator("#push-status")).ToContainTextAsync("Blocked: notifications are blocked for this site");
+        await Expect(dialog.GetByRole(AriaRole.Switch, new() { Name = Switch })).ToBeDisabledAsync();
+        await Expect(dialog.GetByRole(AriaRole.Switch, new() { Name = Switch })).Not.ToBeCheckedAsync();
+
+        // A browser without the Push API.
+        await using var bob = await browser.OpenAsync();
+        await bob.Context.AddInitScriptAsync("delete window.PushManager;");
+        await bob.Page.ReloadAsync();
+        await bob.SignUpAsync(ChatPage.NewUsername("bob"), "Bob");
+        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Settings" }).ClickAsync();
+        dialog = bob.Page.GetByRole(AriaRole.Dialog, new() { Name = "Settings" });
+        await Expect(dialog.Locator("#push-status")).ToHaveTextAsync("Unavailable: This browser cannot receive push notifications (it has no service workers or Push API).");
+        await Expect(dialog.GetByRole(AriaRole.Switch, new() { Name = Switch })).ToBeDisabledAsync();
+    }
+
+    [Fact]
     public async Task A_subscription_the_browser_makes_is_stored_for_the_user_with_the_servers_key_and_turning_off_removes_it()
     {
         await using var alice = await browser.OpenAsync();

@@ -55,7 +55,8 @@ export class ChatApp {
         h("h1", { class: "brand" }, "ChatStreams"),
         this.statusLine,
         h("span", { class: "me", title: session.username }, session.displayName),
-        h("button", { type: "button", class: "link", "aria-haspopup": "dialog", onclick: () => openSettingsDialog(this) }, "Settings"),
+        h("button", { type: "button", class: "link", "aria-haspopup": "dialog", onclick: () => openSettingsDialog(this) },
+          h("span", { "aria-hidden": "true" }, "⚙"), h("span", { class: "wide-only" }, " Settings")),
         h("button", { type: "button", class: "link", onclick: () => this.logout() }, "Log out")),
       h("div", { class: "panes" }, this.sidebar.element, this.thread.element,
         h("p", { class: "placeholder" }, "Choose a conversation, or start one with “New chat”.")),
@@ -70,7 +71,10 @@ export class ChatApp {
     this.connection.onRepeatedFailure = () => { void this.api.call("GET", "/api/users/me").catch(() => {}); };
     document.addEventListener("visibilitychange", () => this.sendReceipts(this.activeId));
     window.addEventListener("focus", () => this.sendReceipts(this.activeId));
-    window.addEventListener("hashchange", () => { const a = readAddress(location.hash); if (a) void this.openAddress(a.conversationId, a.seq); });
+    window.addEventListener("hashchange", () => {
+      const address = readAddress(location.hash);
+      if (address && this.root.isConnected) void this.openAddress(address.conversationId, address.seq); // not after a log out
+    });
     try {
       await Promise.all([this.loadContacts(), this.loadConversations(), this.loadMutes()]);
     } catch (error) {

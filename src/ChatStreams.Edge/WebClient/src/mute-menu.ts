@@ -56,7 +56,8 @@ export class MuteMenu {
     this.button.dataset["muted"] = String(muted);
     this.button.title = muted ? "Notifications for this chat are muted" : "Mute notifications for this chat";
     this.button.replaceChildren(h("span", { "aria-hidden": "true" }, muted ? "🔕 " : "🔔 "),
-      muted ? (until ? `Muted until ${time(until)}` : "Muted") : "Mute");
+      // On a phone only the icon shows; the words stay for screen readers.
+      h("span", { class: "wide-only" }, muted ? (until ? `Muted until ${time(until)}` : "Muted") : "Mute"));
     this.unmuteItem.hidden = !muted;
   }
 

@@ -46,7 +46,7 @@ export class ChatApp {
         this.announcer = h("p", { class: "visually-hidden", "aria-live": "assertive" });
         this.sidebar = new Sidebar(this);
         this.thread = new ThreadView(this);
-        this.root = h("div", { class: "app", "data-view": "list" }, h("header", { class: "topbar" }, h("h1", { class: "brand" }, "ChatStreams"), this.statusLine, h("span", { class: "me", title: session.username }, session.displayName), h("button", { type: "button", class: "link", "aria-haspopup": "dialog", onclick: () => openSettingsDialog(this) }, "Settings"), h("button", { type: "button", class: "link", onclick: () => this.logout() }, "Log out")), h("div", { class: "panes" }, this.sidebar.element, this.thread.element, h("p", { class: "placeholder" }, "Choose a conversation, or start one with “New chat”.")), this.announcer);
+        this.root = h("div", { class: "app", "data-view": "list" }, h("header", { class: "topbar" }, h("h1", { class: "brand" }, "ChatStreams"), this.statusLine, h("span", { class: "me", title: session.username }, session.displayName), h("button", { type: "button", class: "link", "aria-haspopup": "dialog", onclick: () => openSettingsDialog(this) }, h("span", { "aria-hidden": "true" }, "⚙"), h("span", { class: "wide-only" }, " Settings")), h("button", { type: "button", class: "link", onclick: () => this.logout() }, "Log out")), h("div", { class: "panes" }, this.sidebar.element, this.thread.element, h("p", { class: "placeholder" }, "Choose a conversation, or start one with “New chat”.")), this.announcer);
     }
     async start(container) {
         container.replaceChildren(this.root);
@@ -56,8 +56,11 @@ export class ChatApp {
         this.connection.onRepeatedFailure = () => { void this.api.call("GET", "/api/users/me").catch(() => { }); };
         document.addEventListener("visibilitychange", () => this.sendReceipts(this.activeId));
         window.addEventListener("focus", () => this.sendReceipts(this.activeId));
-        window.addEventListener("hashchange", () => { const a = readAddress(location.hash); if (a)
-            void this.openAddress(a.conversationId, a.seq); });
+        window.addEventListener("hashchange", () => {
+            const address = readAddress(location.hash);
+            if (address && this.root.isConnected)
+                void this.openAddress(address.conversationId, address.seq); // not after a log out
+        });
         try {
             await Promise.all([this.loadContacts(), this.loadConversations(), this.loadMutes()]);
         }
