@@ -7,10 +7,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
-timeout 900 dotnet list ChatStreams.sln package --vulnerable --include-transitive --format json >"$out" 2>"$err"
+timeout 900 dotnet list ChatStreams.sln package --vulnerable --include-transitive --no-restore --format json >"$out" 2>"$err"
 code=$?
 if [ "$code" -ne 0 ] || ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out" 2>/dev/null; then
-  echo "NOTE: the NuGet vulnerability check could not run (exit $code; is the NuGet feed reachable?): $(head -c 400 "$err" "$out" | tr '\n' ' ')"
+  echo "NOTE: the NuGet vulnerability check could not run (exit $code; is the NuGet feed reachable?): $(cat "$err" "$out" | head -c 400 | tr '\n' ' ')"
   exit 0
 fi
 python3 - "$out" <<'PY'
@@ -24,7 +24,7 @@ for project in report.get("projects", []):
             for package in framework.get(kind, []):
                 for v in package.get("vulnerabilities", []):
                     found.append(f'{project["path"].split("/")[-1]}: {package["id"]} {package.get("resolvedVersion", "")} '
-                                 f'({kind[:-8]}) {v.get("severity", "?")} {v.get("advisoryurl", "")}')
+                                 f'({kind[:-8]}) {v.get("severity", "?")} {v.get("advisoryurl") or v.get("advisoryUrl", "")}')
 for p in problems:
     print("NOTE: vulnerability check: " + p)
 if found:
