@@ -121,6 +121,7 @@ public sealed class MediaFuzzTests(FuzzSystem system, ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await HttpAnswer.SendAsync(system.Http, upload)).Status);
         var download = await system.Http.GetByteArrayAsync(declared.Json.GetProperty("downloadUrl").GetString());
         Assert.Equal(content, download);
+        await system.AssertNothingCrashedAsync();
     }
 
     /// <summary>Files in the local store, relative to it.</summary>

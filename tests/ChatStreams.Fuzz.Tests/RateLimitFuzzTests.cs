@@ -50,6 +50,7 @@ public sealed class RateLimitFuzzTests(FuzzSystem system, ITestOutputHelper outp
             output.WriteLine($"{answers.Count} frames from {sockets.Count} sockets on {edges} edge(s) in {elapsed.TotalMilliseconds:0} ms: {served} served, {answers.Count - served} rate_limited (allowed at most {allowed:0})");
             Assert.True(served <= allowed, $"{served} frames served, more than the user's buckets allow ({allowed:0})");
             Assert.Contains("rate_limited", answers);
+            await system.AssertNothingCrashedAsync();
         }
         finally
         {

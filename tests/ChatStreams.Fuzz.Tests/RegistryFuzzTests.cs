@@ -81,6 +81,7 @@ public sealed class RegistryFuzzTests(FuzzSystem system, ITestOutputHelper outpu
         output.WriteLine($"{FuzzSettings.Iterations} registry cases, seed {FuzzSettings.Seed}: {failures.Count} failures");
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
         Assert.Equal(snapshot, await SnapshotAsync());
+        await system.AssertNothingCrashedAsync();
 
         async Task<HttpAnswer> SendAsync(HttpMethod method, string path, string? body)
         {

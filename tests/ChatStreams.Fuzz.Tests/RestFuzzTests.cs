@@ -37,6 +37,7 @@ public sealed class RestFuzzTests(FuzzSystem system, ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
         var after = await alice.CallAsync(HttpMethod.Get, $"/api/conversations/{conversation}/messages?limit=200");
         Assert.Equal(before.Body, after.Body);
+        await system.AssertNothingCrashedAsync();
     }
 
     private async Task<HttpAnswer> SendAsync(FuzzAccount caller, RestCase fuzz)

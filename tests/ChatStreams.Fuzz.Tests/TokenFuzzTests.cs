@@ -59,6 +59,7 @@ public sealed class TokenFuzzTests(FuzzSystem system, ITestOutputHelper output)
         }
         output.WriteLine($"{variants.Count} token variants × 3 REST paths and the handshake, seed {FuzzSettings.Seed}: {failures.Count} failures");
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
+        await system.AssertNothingCrashedAsync();
     }
 
     [Fact]

@@ -42,6 +42,7 @@ public sealed class WebSocketFrameFuzzTests(FuzzSystem system, ITestOutputHelper
         Assert.DoesNotContain(socket.Frames, f => FuzzSocket.Type(f) is "ack" or "message");
         Assert.Equal(before, await HistoryAsync(alice, conversation));
         Assert.Equal(before, await HistoryAsync(bob, conversation));
+        await system.AssertNothingCrashedAsync();
     }
 
     [Fact]
@@ -82,6 +83,7 @@ public sealed class WebSocketFrameFuzzTests(FuzzSystem system, ITestOutputHelper
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
         Assert.DoesNotContain(watcher.Frames, f => FuzzSocket.Str(f, "senderId") == mallory.UserId || FuzzSocket.Str(f, "userId") == mallory.UserId);
         Assert.Equal(before, await HistoryAsync(alice, conversation));
+        await system.AssertNothingCrashedAsync();
     }
 
     [Fact]
@@ -104,6 +106,7 @@ public sealed class WebSocketFrameFuzzTests(FuzzSystem system, ITestOutputHelper
         await using var after = await alice.ConnectAsync();
         Assert.True(await after.BarrierAsync());
         Assert.Equal(before, await HistoryAsync(alice, conversation));
+        await system.AssertNothingCrashedAsync();
     }
 
     /// <summary>Sends one case, then a ping; returns the frames that came before the pong (null when the socket closed).</summary>
