@@ -21,6 +21,10 @@ if ! dotnet build ChatStreams.sln -c Release -warnaserror -nologo -v q; then
 fi
 
 status=0
+# Known vulnerabilities in NuGet packages (direct or transitive) fail the run; an unreachable feed only prints a note.
+vulnerable=0
+bash scripts/check-vulnerable-packages.sh || { vulnerable=1; status=1; }
+
 for project in $(find tests -name '*.Tests.csproj' | sort); do
   name=$(basename "$project" .csproj)
   echo "== $name"
@@ -48,6 +52,7 @@ if [ "$found" -lt "$expected" ]; then
   echo "only $found of $expected test projects reported results"
   failed=$((failed + expected - found)); status=1
 fi
+failed=$((failed + vulnerable))
 [ "$failed" -gt 0 ] && status=1
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

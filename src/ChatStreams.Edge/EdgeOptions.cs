@@ -55,6 +55,12 @@ public sealed class EdgeOptions
     /// <summary>Frames one user may send over all their connections at this edge: a token bucket.</summary>
     public RateLimit UserRate { get; set; } = new() { PerSecond = 40, Burst = 80 };
 
+    /// <summary>
+    /// Networks (CIDR, e.g. 10.0.0.0/8) of proxies whose X-Forwarded-For names the client: the gateway's pods in a
+    /// cluster. Loopback is always trusted (`up`'s gateway). The client address counts failed logins per address.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
     public sealed class RateLimit
     {
         public int PerSecond { get; set; }
@@ -72,6 +78,9 @@ public sealed class EdgeOptions
         foreach (var (name, rate) in new[] { ("ConnectionRate", ConnectionRate), ("UserRate", UserRate) })
             if (rate.PerSecond <= 0 || rate.Burst <= 0)
                 errors.Add($"Edge:{name} needs PerSecond and Burst above 0 (got {rate.PerSecond}/s, burst {rate.Burst})");
+        foreach (var network in TrustedProxies)
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+                errors.Add($"Edge:TrustedProxies has '{network}', which is not a network in CIDR form (e.g. 10.0.0.0/8 or fd00::/8)");
         return errors;
     }
 }

@@ -142,6 +142,7 @@ public static class EdgeServer
         if (typing is InProcessTypingBus)
             logger.LogWarning("No Redis configured (Redis__Configuration): typing indicators reach only clients of edge {Edge}.", edge.Id);
 
+        app.UseForwardedHeaders(ClientAddresses(edge));
         app.UseStatusCodePages();
         UseWebClient(app);
         app.UseWebSockets();
@@ -157,6 +158,21 @@ public static class EdgeServer
         app.MapMediaApi();
         app.MapPushApi();
         app.MapChatSocket();
+    }
+
+    /// <summary>
+    /// The client's address from X-Forwarded-For, only when the request comes from a trusted proxy (loopback, where
+    /// `up`'s gateway runs, and Edge:TrustedProxies); the gateway sets that header, so clients cannot choose it.
+    /// </summary>
+    private static ForwardedHeadersOptions ClientAddresses(EdgeOptions edge)
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("127.0.0.0/8"));
+        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("::1/128"));
+        foreach (var network in edge.TrustedProxies) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        return options;
     }
 
     /// <summary>

@@ -62,6 +62,10 @@ public sealed class EdgeErrorResponses
         };
     }
 
+    /// <summary>404 for an edge path that is not public (the edges' metrics).</summary>
+    public static ProblemDetails NotExposed(string path) => Problem(StatusCodes.Status404NotFound, "not_found", "Not found",
+        $"{path} is not served through the gateway; scrape each edge directly.");
+
     private static ProblemDetails Problem(int status, string code, string title, string detail) => new()
     {
         Type = $"https://chatstreams.dev/errors/{code}",

@@ -23,6 +23,9 @@ public static class GatewayServer
     public const string HealthPath = "/gateway/healthz";
     public const string StatusPath = "/gateway/status";
 
+    /// <summary>The edges' metrics path, which the gateway does not forward.</summary>
+    public const string EdgeMetricsPath = "/metrics";
+
     /// <summary>Builds the gateway from the "Gateway" section of <paramref name="configuration"/>.</summary>
     /// <exception cref="OptionsValidationException">The configuration is unusable; the message says what to change.</exception>
     public static WebApplication Build(IConfiguration configuration, IEnumerable<string> urls, ILoggerFactory? loggers = null) =>
@@ -71,6 +74,8 @@ public static class GatewayServer
         var app = builder.Build();
         app.MapGet(HealthPath, () => Results.Text("ok"));
         app.MapGet(StatusPath, (IProxyStateLookup proxyState) => Results.Json(GatewayStatus.Capture(proxyState)));
+        // The edges' Prometheus text is for scrapers that reach each edge directly, not for the internet (security review).
+        app.Map(EdgeMetricsPath, () => Results.Problem(EdgeErrorResponses.NotExposed(EdgeMetricsPath)));
         app.MapReverseProxy(pipeline =>
         {
             // Error responses wrap everything so they describe the final outcome; failover wraps load balancing so a

@@ -37,15 +37,29 @@ public static class AccountRules
         return null;
     }
 
-    public static string? CheckPassword(string? password)
+    /// <summary>
+    /// NIST SP 800-63B style: a length range and no composition rules (any characters, spaces included), but not a
+    /// password from the common/breached list, nor the username itself.
+    /// </summary>
+    public static string? CheckPassword(string? password, string? username = null)
     {
         if (string.IsNullOrEmpty(password))
         {
             return "A password is required.";
         }
 
-        return password.Length is < PasswordMinLength or > PasswordMaxLength
-            ? $"The password must be {PasswordMinLength} to {PasswordMaxLength} characters long."
+        if (password.Length is < PasswordMinLength or > PasswordMaxLength)
+        {
+            return $"The password must be {PasswordMinLength} to {PasswordMaxLength} characters long.";
+        }
+
+        if (CommonPasswords.Contains(password))
+        {
+            return "This password is one of the most common (it appears in lists of breached passwords); choose a longer, less guessable one, such as a few unrelated words.";
+        }
+
+        return !string.IsNullOrEmpty(username) && string.Equals(password.Trim(), username, StringComparison.OrdinalIgnoreCase)
+            ? "The password must not be the username."
             : null;
     }
 

@@ -44,7 +44,7 @@ public sealed class AccountService
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         AddError(errors, "username", AccountRules.CheckUsername(username));
-        AddError(errors, "password", AccountRules.CheckPassword(password));
+        AddError(errors, "password", AccountRules.CheckPassword(password, username));
         var effectiveDisplayName = AccountRules.NormalizeDisplayName(displayName, username ?? "");
         // An absent display name becomes the username, which is valid whenever the username is.
         if (!string.IsNullOrWhiteSpace(displayName))
@@ -76,7 +76,8 @@ public sealed class AccountService
         return AccountResult.Success(stored, _tokens.Issue(stored));
     }
 
-    public async Task<AccountResult> LoginAsync(string? username, string? password, CancellationToken cancellationToken = default)
+    /// <param name="clientAddress">The caller's address when known: failures count against it as well as the username.</param>
+    public async Task<AccountResult> LoginAsync(string? username, string? password, CancellationToken cancellationToken = default, string? clientAddress = null)
     {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
@@ -87,12 +88,12 @@ public sealed class AccountService
                 ApiErrorCodes.InvalidRequest, "Both username and password are required.", StatusCodes.Status400BadRequest, errors));
         }
 
-        if (_throttle.IsBlocked(username, out var retryAfter))
+        if (_throttle.IsBlocked(username, clientAddress, out var retryAfter))
         {
-            _logger.LogWarning("Login for {Username} refused: too many failed attempts", username);
+            _logger.LogWarning("Login for {Username} from {Address} refused: too many failed attempts", username, clientAddress);
             return AccountResult.Fail(new AccountFailure(
                 ApiErrorCodes.RateLimited,
-                $"Too many failed logins for this username. Try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds.",
+                $"Too many failed logins for this username or from this address. Try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds.",
                 StatusCodes.Status429TooManyRequests,
                 RetryAfter: retryAfter));
         }
@@ -107,7 +108,7 @@ public sealed class AccountService
         var matches = await VerifyAsync(candidate, account?.PasswordHash ?? _decoyHash.Value, cancellationToken).ConfigureAwait(false);
         if (account is null || !matches || tooLong)
         {
-            _throttle.RecordFailure(username);
+            _throttle.RecordFailure(username, clientAddress);
             _logger.LogInformation("Failed login for {Username}", username);
             return AccountResult.Fail(new AccountFailure(
                 ApiErrorCodes.InvalidCredentials, InvalidCredentialsMessage, StatusCodes.Status401Unauthorized));

@@ -47,7 +47,8 @@ public static class IdentityEndpoints
             return problem!;
         }
 
-        var result = await accounts.LoginAsync(body.Username, body.Password, cancellationToken);
+        // Behind the gateway this is the client's address: the edge takes X-Forwarded-For from trusted proxies only.
+        var result = await accounts.LoginAsync(body.Username, body.Password, cancellationToken, context.Connection.RemoteIpAddress?.ToString());
         return result.Succeeded ? TypedResults.Ok(Answer(result)) : Failure(context, result.Failure);
     }
 

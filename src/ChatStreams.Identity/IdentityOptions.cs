@@ -61,4 +61,10 @@ public sealed class IdentityOptions
 
     /// <summary>Failed logins per username within one minute before further attempts are refused with 429.</summary>
     public int LoginAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Failed logins per client address (any usernames) within one minute before further attempts from it are refused
+    /// with 429. Behind the gateway the address is the client's (X-Forwarded-For from a trusted proxy, Edge:TrustedProxies).
+    /// </summary>
+    public int LoginAttemptsPerMinutePerAddress { get; set; } = 30;
 }

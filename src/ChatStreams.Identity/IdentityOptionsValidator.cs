@@ -76,6 +76,11 @@ public sealed class IdentityOptionsValidator : IValidateOptions<IdentityOptions>
             failures.Add($"Auth__LoginAttemptsPerMinute must be at least 1; it is {options.LoginAttemptsPerMinute}.");
         }
 
+        if (options.LoginAttemptsPerMinutePerAddress < 1)
+        {
+            failures.Add($"Auth__LoginAttemptsPerMinutePerAddress must be at least 1; it is {options.LoginAttemptsPerMinutePerAddress}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -4,8 +4,10 @@ using Microsoft.Extensions.Options;
 namespace ChatStreams.Identity;
 
 /// <summary>
-/// Counts failed logins per username over a sliding minute and refuses further attempts once the limit is reached,
-/// which makes guessing one account's password impractically slow. In-process: each edge counts on its own.
+/// Counts failed logins per username and per client address over a sliding minute and refuses further attempts once
+/// either limit is reached: the username limit makes guessing one account's password impractically slow, the address
+/// limit stops one client from spraying a common password over many usernames. In-process: each edge counts on its own.
+/// A successful login forgets the username's failures, never the address's (one known account must not reset it).
 /// </summary>
 public sealed class LoginThrottle
 {
@@ -15,6 +17,7 @@ public sealed class LoginThrottle
 
     private readonly ConcurrentDictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
     private readonly int _limit;
+    private readonly int _addressLimit;
     private readonly TimeProvider _time;
     private int _recordsSinceSweep;
 
@@ -22,14 +25,31 @@ public sealed class LoginThrottle
     {
         _limit = options.Value.LoginAttemptsPerMinute;
         ArgumentOutOfRangeException.ThrowIfLessThan(_limit, 1, nameof(IdentityOptions.LoginAttemptsPerMinute));
+        _addressLimit = options.Value.LoginAttemptsPerMinutePerAddress;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_addressLimit, 1, nameof(IdentityOptions.LoginAttemptsPerMinutePerAddress));
         _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>True while the username has used up its failures; <paramref name="retryAfter"/> says for how long.</summary>
-    public bool IsBlocked(string username, out TimeSpan retryAfter)
+    public bool IsBlocked(string username, out TimeSpan retryAfter) => IsBlocked(username, null, out retryAfter);
+
+    /// <summary>
+    /// True while the username or the client address (when known) has used up its failures; <paramref name="retryAfter"/>
+    /// says for how long (the longer of the two).
+    /// </summary>
+    public bool IsBlocked(string username, string? address, out TimeSpan retryAfter)
+    {
+        var byName = IsKeyBlocked(Key(username), _limit, out var nameWait);
+        var addressWait = TimeSpan.Zero;
+        var byAddress = address is not null && IsKeyBlocked(AddressKey(address), _addressLimit, out addressWait);
+        retryAfter = nameWait > addressWait ? nameWait : addressWait;
+        return byName || byAddress;
+    }
+
+    private bool IsKeyBlocked(string key, int limit, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (!_windows.TryGetValue(Key(username), out var window))
+        if (!_windows.TryGetValue(key, out var window))
         {
             return false;
         }
@@ -38,7 +58,7 @@ public sealed class LoginThrottle
         {
             var now = _time.GetUtcNow();
             window.Expire(now);
-            if (window.Failures.Count < _limit)
+            if (window.Failures.Count < limit)
             {
                 return false;
             }
@@ -48,9 +68,20 @@ public sealed class LoginThrottle
         }
     }
 
-    public void RecordFailure(string username)
+    public void RecordFailure(string username) => RecordFailure(username, null);
+
+    /// <summary>Counts a failed login against the username and, when known, the client address.</summary>
+    public void RecordFailure(string username, string? address)
     {
-        var key = Key(username);
+        RecordKeyFailure(Key(username), _limit);
+        if (address is not null)
+        {
+            RecordKeyFailure(AddressKey(address), _addressLimit);
+        }
+    }
+
+    private void RecordKeyFailure(string key, int limit)
+    {
         while (true)
         {
             var window = _windows.GetOrAdd(key, static _ => new FailureWindow());
@@ -64,8 +95,8 @@ public sealed class LoginThrottle
                 var now = _time.GetUtcNow();
                 window.Expire(now);
                 window.Failures.Enqueue(now);
-                // Only the newest `limit` failures decide whether the name is blocked.
-                while (window.Failures.Count > _limit)
+                // Only the newest `limit` failures decide whether the name (or address) is blocked.
+                while (window.Failures.Count > limit)
                 {
                     window.Failures.Dequeue();
                 }
@@ -110,7 +141,10 @@ public sealed class LoginThrottle
         }
     }
 
-    private static string Key(string username) => UserAccount.NormalizeUsername(username);
+    // Both kinds share one table; the prefixes keep a login as "a:10.0.0.1" from counting against that address.
+    private static string Key(string username) => "u:" + UserAccount.NormalizeUsername(username);
+
+    private static string AddressKey(string address) => "a:" + address;
 
     private sealed class FailureWindow
     {

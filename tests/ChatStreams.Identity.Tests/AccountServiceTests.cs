@@ -37,6 +37,50 @@ public sealed class AccountServiceTests : IDisposable
         Assert.Equal(result.Account.UserId, new JsonWebToken(result.Token).Subject);
     }
 
+    [Theory]
+    [InlineData("password1")]
+    [InlineData("QWERTYUIOP")]
+    [InlineData("iloveyou ")]
+    [InlineData("chatstreams")]
+    public async Task Register_WithACommonPassword_IsInvalidRequestNamingIt(string password)
+    {
+        var result = await _accounts.RegisterAsync(TestOptions.UniqueName("cp"), password, null);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal((ApiErrorCodes.InvalidRequest, 400), (result.Failure.Code, result.Failure.Status));
+        Assert.Contains("most common", result.Failure.Errors!["password"][0]);
+    }
+
+    [Fact]
+    public async Task Register_WithTheUsernameAsPassword_IsRefused_AndLongPassphrasesOfAnyCharactersAreAccepted()
+    {
+        var same = await _accounts.RegisterAsync("Quentin_Q", "quentin_q", null);
+        Assert.Equal("The password must not be the username.", same.Failure!.Errors!["password"][0]);
+
+        // No composition rules: spaces, only lower-case letters, emoji are all fine once long and uncommon.
+        Assert.True((await _accounts.RegisterAsync("rita_r", "tangerine bicycle gravel", null)).Succeeded);
+        Assert.True((await _accounts.RegisterAsync("sven_s", "🦊🦊 fox in the snow", null)).Succeeded);
+        Assert.True(CommonPasswords.Count > 100);
+    }
+
+    [Fact]
+    public async Task Login_FailuresFromOneAddressOverManyNames_Are429ForThatAddress()
+    {
+        var options = TestOptions.Fast(_folder.File("users.db"), loginAttemptsPerMinute: 10);
+        options.LoginAttemptsPerMinutePerAddress = 3;
+        var accounts = Service(options);
+        Assert.True((await accounts.RegisterAsync("tom_t", "tom-password-1", null)).Succeeded);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(ApiErrorCodes.InvalidCredentials, (await accounts.LoginAsync($"guess{i}", "wrong-password", default, "203.0.113.9")).Failure!.Code);
+        }
+
+        var limited = await accounts.LoginAsync("tom_t", "tom-password-1", default, "203.0.113.9");
+        Assert.Equal((ApiErrorCodes.RateLimited, 429), (limited.Failure!.Code, limited.Failure.Status));
+        Assert.NotNull(limited.Failure.RetryAfter);
+        Assert.True((await accounts.LoginAsync("tom_t", "tom-password-1", default, "198.51.100.2")).Succeeded);
+    }
+
     [Fact]
     public async Task Register_WithoutDisplayName_UsesUsername()
     {

@@ -43,4 +43,38 @@ public sealed class LoginThrottleTests
 
         Assert.False(_throttle.IsBlocked("ed", out _));
     }
+
+    [Fact]
+    public void FailuresFromOneAddress_OverManyUsernames_BlockThatAddressOnly()
+    {
+        var throttle = new LoginThrottle(TestOptions.Wrap(new IdentityOptions { LoginAttemptsPerMinute = 3, LoginAttemptsPerMinutePerAddress = 4 }), _clock);
+        for (var i = 0; i < 4; i++)
+        {
+            throttle.RecordFailure($"sprayed-{i}", "203.0.113.7");
+        }
+
+        Assert.True(throttle.IsBlocked("anyone", "203.0.113.7", out var retryAfter));
+        Assert.Equal(TimeSpan.FromMinutes(1), retryAfter);
+        Assert.False(throttle.IsBlocked("anyone", "198.51.100.1", out _));
+        Assert.False(throttle.IsBlocked("sprayed-0", null, out _)); // one failure each: no username is blocked
+
+        // A successful login forgets the username's failures, not the address's.
+        throttle.Reset("sprayed-0");
+        Assert.True(throttle.IsBlocked("sprayed-0", "203.0.113.7", out _));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(throttle.IsBlocked("anyone", "203.0.113.7", out _));
+    }
+
+    [Fact]
+    public void A_username_that_looks_like_an_address_key_counts_against_the_username_only()
+    {
+        var throttle = new LoginThrottle(TestOptions.Wrap(new IdentityOptions { LoginAttemptsPerMinute = 3, LoginAttemptsPerMinutePerAddress = 3 }), _clock);
+        for (var i = 0; i < 3; i++)
+        {
+            throttle.RecordFailure("a:203.0.113.7", "198.51.100.1");
+            throttle.Reset("someone");
+        }
+
+        Assert.False(throttle.IsBlocked("victim", "203.0.113.7", out _));
+    }
 }

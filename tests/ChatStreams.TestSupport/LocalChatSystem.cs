@@ -39,6 +39,9 @@ public partial class LocalChatSystem : IAsyncDisposable
     public string GatewayUrl { get; private set; } = "";
     public string StatusUrl { get; private set; } = "";
 
+    /// <summary>The embedded schema registry `up` runs (Confluent REST API).</summary>
+    public string RegistryUrl { get; private set; } = "";
+
     /// <summary>The data directory `up` runs on (its stores, e.g. analytics.duckdb, are files in it).</summary>
     public string DataDirectory => _data;
 
@@ -70,6 +73,7 @@ public partial class LocalChatSystem : IAsyncDisposable
         var match = await up.Task.WaitAsync(TimeSpan.FromSeconds(120));
         GatewayUrl = match.Groups["gateway"].Value;
         StatusUrl = match.Groups["front"].Value;
+        RegistryUrl = match.Groups["registry"].Value;
         await WaitForEdgesAsync(2);
         await WarmUpAsync();
     }

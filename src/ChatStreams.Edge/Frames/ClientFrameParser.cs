@@ -50,6 +50,12 @@ public sealed class ClientFrameParser(EdgeOptions options)
                 return new Result(frame, null, null, id);
             }
             catch (FrameError e) { return Result.Bad(e.Message, id); }
+            catch (InvalidOperationException)
+            {
+                // JsonElement.GetString (and a property's Name) throw on an escaped unpaired surrogate ("\ud800"): valid
+                // JSON, but no text. Found by fuzzing (docs/reliability.md): it used to end the connection.
+                return Result.Bad("the frame has a string that is not valid Unicode text (an unpaired surrogate escape such as \\ud800)", id);
+            }
         }
     }
 

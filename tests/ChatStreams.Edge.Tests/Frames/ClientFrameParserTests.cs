@@ -26,6 +26,18 @@ public sealed class ClientFrameParserTests
         Assert.Equal(["a", "b"], send.Attachments);
     }
 
+    [Theory]
+    [InlineData("""{"type":"send","id":"m1","conversationId":"c1","body":"a\ud800b"}""", "m1")]
+    [InlineData("""{"type":"typing","conversationId":"\udfff","state":"start"}""", null)]
+    [InlineData("""{"type":"resume","cursors":{"\ud83d":1}}""", null)]
+    [InlineData("""{"type":"ping\ud800"}""", null)]
+    public void An_unpaired_surrogate_escape_is_a_bad_frame_not_an_exception(string json, string? id)
+    {
+        var result = Parse(json);
+        Assert.Equal((ErrorCodes.BadFrame, id), (result.ErrorCode, result.Id));
+        Assert.Contains("not valid Unicode", result.ErrorMessage);
+    }
+
     [Fact]
     public void A_send_with_attachments_may_have_no_body()
     {
