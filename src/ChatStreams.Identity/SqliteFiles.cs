@@ -35,6 +35,22 @@ internal static class SqliteFiles
         }
     }
 
+    /// <summary>Creates the folder, the file (WAL: a property of the file, kept by every later connection) and the schema.</summary>
+    public static async Task CreateAsync(string path, string connectionString, string schema, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var connection = await OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes this process's pooled connections to the file, so it can be moved or deleted.</summary>
+    public static void ClearPool(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     public static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

@@ -167,18 +167,13 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
     /// <summary>Closes pooled connections so the file can be moved or deleted.</summary>
     public void Dispose()
     {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        SqliteFiles.ClearPool(_connectionString);
         _setup.Dispose();
     }
 
     private async Task CreateSchemaAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
-        // WAL is a property of the file: set once, every later connection from any process uses it.
-        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+        await SqliteFiles.CreateAsync(DatabasePath, _connectionString, Schema, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Accounts are stored in {UsersDatabase}", DatabasePath);
     }
 
@@ -210,9 +205,6 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
 
     private Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken) =>
         SqliteFiles.OpenAsync(_connectionString, cancellationToken);
-
-    private static Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken) =>
-        SqliteFiles.ExecuteAsync(connection, sql, cancellationToken);
 
     private static string EscapeLike(string text) =>
         text.Replace(@"\", @"\\", StringComparison.Ordinal)

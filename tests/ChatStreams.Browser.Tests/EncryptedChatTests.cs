@@ -82,8 +82,8 @@ public sealed class EncryptedChatTests(BrowserFixture browser)
         await bob.Page.RouteWebSocketAsync(url => url.Contains("/ws?", StringComparison.Ordinal), ws =>
         {
             var server = ws.ConnectToServer();
-            ws.OnMessage(frame => server.Send(frame.Text));
-            server.OnMessage(frame => ws.Send(tamper.Apply(frame.Text)));
+            ws.OnMessage(frame => server.Send(frame.Text ?? ""));
+            server.OnMessage(frame => ws.Send(tamper.Apply(frame.Text ?? "")));
         });
         await alice.SignUpAsync(ChatPage.NewUsername("alice"), "Alice");
         await bob.SignUpAsync(ChatPage.NewUsername("bob"), "Bob");
@@ -105,7 +105,8 @@ public sealed class EncryptedChatTests(BrowserFixture browser)
         await bob.ScreenshotAsync("encrypted-chat-tampered");
     }
 
-    private static async Task StartEncryptedDirectChatAsync(ChatPage page, string username)
+    /// <summary>Starts an encrypted direct chat from the New chat dialog (the "End-to-end encrypted" box ticked).</summary>
+    internal static async Task StartEncryptedDirectChatAsync(ChatPage page, string username)
     {
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "New chat" }).ClickAsync();
         await page.PickUserAsync("Find people", username);

@@ -33,11 +33,7 @@ public sealed class EncryptedStorageScanTests(BrowserFixture browser)
         await alice.SignUpAsync(ChatPage.NewUsername("alice"), "Alice");
         await bob.SignUpAsync(ChatPage.NewUsername("bob"), "Bob");
 
-        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "New chat" }).ClickAsync();
-        await alice.PickUserAsync("Find people", bob.Username);
-        await alice.Page.GetByLabel("End-to-end encrypted").CheckAsync();
-        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Start direct chat" }).ClickAsync();
-        await Expect(alice.Page.Locator("dialog")).ToHaveCountAsync(0);
+        await EncryptedChatTests.StartEncryptedDirectChatAsync(alice, bob.Username);
         await alice.SendAsync(secrets[0]);
         await bob.OpenAsync("Alice");
         await Expect(bob.Message(secrets[0])).ToBeVisibleAsync();
@@ -46,9 +42,7 @@ public sealed class EncryptedStorageScanTests(BrowserFixture browser)
         await Expect(bob.Message(secrets[2])).ToBeVisibleAsync();
 
         // A plain conversation as the positive control: its text must be found, or the scan proves nothing.
-        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "New chat" }).ClickAsync();
-        await bob.PickUserAsync("Find people", alice.Username);
-        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Start direct chat" }).ClickAsync();
+        await bob.StartDirectChatAsync(alice.Username);
         await bob.SendAsync(control);
 
         // The ciphertext of the last secret, as it crossed Bob's socket: the stores must hold these bytes.

@@ -160,18 +160,12 @@ public sealed class SqliteDeviceKeyDirectory : IDeviceKeyDirectory, IDisposable
 
     public void Dispose()
     {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        SqliteFiles.ClearPool(_connectionString);
         _setup.Dispose();
     }
 
-    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using var connection = await SqliteFiles.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
-        await SqliteFiles.ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-        await SqliteFiles.ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
-    }
+    private Task CreateSchemaAsync(CancellationToken cancellationToken) =>
+        SqliteFiles.CreateAsync(DatabasePath, _connectionString, Schema, cancellationToken);
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
