@@ -29,4 +29,10 @@ public static class RejectionCodes
 
     /// <summary>The group already has the most members allowed (Topologies:Conversation:MaxGroupMembers, default 1,000).</summary>
     public const string GroupFull = "group_full";
+
+    /// <summary>
+    /// The conversation is end-to-end encrypted and the command carried plaintext (a body, attachments or an edit)
+    /// instead of ciphertext; nothing was stored.
+    /// </summary>
+    public const string EncryptionRequired = "encryption_required";
 }

@@ -43,6 +43,9 @@ public sealed class EdgeOptions
     /// <summary>Longest message body (characters), as the sequencer enforces (Topologies:Conversation:MaxBodyLength).</summary>
     public int MaxBodyLength { get; set; } = 16_384;
 
+    /// <summary>Largest ciphertext (bytes) of an encrypted send, as the sequencer enforces (Topologies:Conversation:MaxCiphertextBytes).</summary>
+    public int MaxCiphertextBytes { get; set; } = 48 * 1024;
+
     /// <summary>Most attachments on one message.</summary>
     public int MaxAttachments { get; set; } = 10;
 

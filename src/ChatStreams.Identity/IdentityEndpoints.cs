@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using ChatStreams.Identity.Keys;
 using Microsoft.AspNetCore.Routing;
 
 namespace ChatStreams.Identity;
@@ -22,6 +23,7 @@ public static class IdentityEndpoints
         var users = endpoints.MapGroup("/api/users").RequireAuthorization();
         users.MapGet("/me", MeAsync);
         users.MapGet("", SearchAsync);
+        endpoints.MapKeyDirectoryApi();
         return endpoints;
     }
 

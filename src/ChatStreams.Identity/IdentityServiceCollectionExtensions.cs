@@ -37,6 +37,12 @@ public static class IdentityServiceCollectionExtensions
             provider.GetRequiredService<IOptions<IdentityOptions>>().Value.UsesMongo
                 ? provider.GetRequiredService<MongoUserDirectory>()
                 : provider.GetRequiredService<SqliteUserDirectory>());
+        services.AddOptions<Keys.KeyDirectoryOptions>().Bind(configuration.GetSection(Keys.KeyDirectoryOptions.Section));
+        services.TryAddSingleton<Keys.SqliteDeviceKeyDirectory>();
+        services.TryAddSingleton<Keys.IDeviceKeyDirectory>(provider =>
+            provider.GetRequiredService<IOptions<IdentityOptions>>().Value.UsesMongo
+                ? new Keys.MongoDeviceKeyDirectory(provider.GetRequiredService<MongoUserDirectory>())
+                : provider.GetRequiredService<Keys.SqliteDeviceKeyDirectory>());
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<AccountService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IdentityStartup>());

@@ -72,6 +72,9 @@ public sealed class MongoUserDirectory : IUserDirectory, IDisposable
 
     public string DatabaseName { get; }
 
+    /// <summary>The accounts' database, shared with the key directory so both use one client and its connections.</summary>
+    internal IMongoDatabase Database => _client.GetDatabase(DatabaseName);
+
     /// <summary>How long an operation waits for a usable server before failing (10 s unless the URL says otherwise).</summary>
     public TimeSpan ServerSelectionTimeout => _client.Settings.ServerSelectionTimeout;
 

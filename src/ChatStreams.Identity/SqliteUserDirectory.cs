@@ -15,8 +15,6 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
 {
     public const int MaxSearchResults = 50;
 
-    private const int BusyTimeoutMilliseconds = 10_000;
-
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS users (
             user_id TEXT NOT NULL PRIMARY KEY,
@@ -41,13 +39,7 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Value.UsersDatabase);
         DatabasePath = Path.GetFullPath(options.Value.UsersDatabase);
         _logger = logger ?? NullLogger<SqliteUserDirectory>.Instance;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
-        }.ToString();
+        _connectionString = SqliteFiles.ConnectionString(DatabasePath);
         _setup = new OneTimeSetup(CreateSchemaAsync);
     }
 
@@ -175,18 +167,13 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
     /// <summary>Closes pooled connections so the file can be moved or deleted.</summary>
     public void Dispose()
     {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        SqliteFiles.ClearPool(_connectionString);
         _setup.Dispose();
     }
 
     private async Task CreateSchemaAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
-        // WAL is a property of the file: set once, every later connection from any process uses it.
-        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+        await SqliteFiles.CreateAsync(DatabasePath, _connectionString, Schema, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Accounts are stored in {UsersDatabase}", DatabasePath);
     }
 
@@ -216,29 +203,8 @@ public sealed class SqliteUserDirectory : IUserDirectory, IDisposable
         return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // SQLite's own wait for locks held by other processes; the connection-string timeout only covers this process's retries.
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};", cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken) =>
+        SqliteFiles.OpenAsync(_connectionString, cancellationToken);
 
     private static string EscapeLike(string text) =>
         text.Replace(@"\", @"\\", StringComparison.Ordinal)

@@ -49,6 +49,7 @@ internal sealed class SampleRecords
                     Schema.Type.Long => 10_000_000_000L + counter,
                     Schema.Type.Int => counter,
                     Schema.Type.Boolean => counter % 2 == 0,
+                    Schema.Type.Bytes => new byte[] { 0, 0xFF, (byte)counter, 0x80 },
                     _ => throw new NotSupportedException($"No sample for {primitive.Tag}."),
                 };
             case EnumSchema enumeration:

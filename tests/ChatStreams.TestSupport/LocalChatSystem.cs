@@ -184,6 +184,12 @@ public partial class LocalChatSystem : IAsyncDisposable
         lock (_log) return string.Join('\n', _log.TakeLast(300));
     }
 
+    /// <summary>Everything `up` and its children printed so far (their logs), for tests that scan the logs.</summary>
+    public string FullLog()
+    {
+        lock (_log) return string.Join('\n', _log);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })

@@ -28,6 +28,7 @@ public sealed class TopologyOptions
         if (Conversation.MaxGroupMembers < 2) errors.Add("Topologies:Conversation:MaxGroupMembers must be at least 2.");
         if (Conversation.DedupWindow <= TimeSpan.Zero) errors.Add("Topologies:Conversation:DedupWindow must be positive (e.g. 1.00:00:00).");
         if (Conversation.MaxBodyLength < 1) errors.Add("Topologies:Conversation:MaxBodyLength must be at least 1.");
+        if (Conversation.MaxCiphertextBytes < 1) errors.Add("Topologies:Conversation:MaxCiphertextBytes must be at least 1.");
         if (Conversation.EditableMessages < 1) errors.Add("Topologies:Conversation:EditableMessages must be at least 1.");
         if (FanOut.NotificationPreviewLength < 0) errors.Add("Topologies:FanOut:NotificationPreviewLength must not be negative.");
         if (FanOut.SessionPurgeInterval <= TimeSpan.Zero) errors.Add("Topologies:FanOut:SessionPurgeInterval must be positive.");
@@ -49,6 +50,12 @@ public sealed class ConversationOptions
 
     /// <summary>Longest message body in characters (the edge enforces its frame limit first).</summary>
     public int MaxBodyLength { get; set; } = 16_384;
+
+    /// <summary>
+    /// Largest ciphertext (bytes) of a message in an end-to-end encrypted conversation. It holds one encrypted copy
+    /// per recipient device, so it must leave room for a small group's devices (the edge's frame limit applies first).
+    /// </summary>
+    public int MaxCiphertextBytes { get; set; } = 48 * 1024;
 
     /// <summary>Longest group title in characters.</summary>
     public int MaxTitleLength { get; set; } = 256;

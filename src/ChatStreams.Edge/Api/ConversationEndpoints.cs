@@ -20,7 +20,7 @@ public static class ConversationEndpoints
     private const long MaxCreateBodyBytes = 256 * 1024;
     private static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(2);
 
-    public sealed record CreateRequest(string? Kind, string? Title, List<string>? Members);
+    public sealed record CreateRequest(string? Kind, string? Title, List<string>? Members, bool? Encrypted = null);
     public sealed record AddMemberRequest(string? UserId, string? Role);
 
     public static void MapConversationApi(this IEndpointRouteBuilder endpoints)
@@ -83,18 +83,23 @@ public static class ConversationEndpoints
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidRequest, "the conversation cannot be created as asked", errors);
 
         // A direct conversation between two users has one id, so asking again finds the same conversation.
-        var conversationId = kind == ConversationKind.Direct ? DirectConversationId(caller, members[0]) : Guid.NewGuid().ToString("N");
-        var decision = await commands.IssueAsync(caller, conversationId, new CreateConversation { Kind = kind!.Value, Title = body.Title, Members = members });
+        // An encrypted conversation is another conversation than the plain one between the same users (ids differ).
+        var encrypted = body.Encrypted == true;
+        var conversationId = kind == ConversationKind.Direct ? DirectConversationId(caller, members[0], encrypted)
+            : (encrypted ? EncryptedConversations.IdPrefix : "") + Guid.NewGuid().ToString("N");
+        var decision = await commands.IssueAsync(caller, conversationId,
+            new CreateConversation { Kind = kind!.Value, Title = body.Title, Members = members, Encrypted = encrypted });
         if (decision.Event?.Payload is CommandRejected { Code: RejectionCodes.ConversationExists } && kind == ConversationKind.Direct)
             return JsonBody.Json(w => { w.WriteStartObject(); w.WriteString("conversationId", conversationId); w.WriteBoolean("existing", true); w.WriteEndObject(); });
         if (decision.Problem is not null) return decision.Problem;
         return Decided(decision, conversationId, StatusCodes.Status201Created);
     }
 
-    public static string DirectConversationId(string a, string b)
+    public static string DirectConversationId(string a, string b, bool encrypted = false)
     {
         var pair = string.CompareOrdinal(a, b) < 0 ? $"{a}\n{b}" : $"{b}\n{a}";
-        return "dm-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pair)))[..32];
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pair)))[..32];
+        return encrypted ? EncryptedConversations.IdPrefix + "dm-" + hash : "dm-" + hash;
     }
 
     private static async Task<IResult> AddMemberAsync(string id, HttpContext http, ConversationCommands commands, IUserDirectory users)

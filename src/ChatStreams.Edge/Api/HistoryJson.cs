@@ -1,3 +1,4 @@
+using ChatStreams.Contracts;
 using System.Text.Json;
 using ChatStreams.Edge.Frames;
 using ChatStreams.Edge.History;
@@ -36,6 +37,7 @@ internal static class HistoryJson
         w.WriteStartObject();
         w.WriteString("conversationId", s.ConversationId);
         w.WriteString("kind", s.Kind);
+        if (EncryptedConversations.IsEncryptedId(s.ConversationId)) w.WriteBoolean("encrypted", true);
         if (s.Title is not null) w.WriteString("title", s.Title);
         w.WriteStartArray("members");
         foreach (var m in s.Members)

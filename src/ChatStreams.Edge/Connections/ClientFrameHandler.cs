@@ -1,3 +1,4 @@
+using ChatStreams.Contracts;
 using ChatStreams.Edge.Frames;
 using ChatStreams.Edge.History;
 using ChatStreams.Edge.Kafka;
@@ -49,6 +50,12 @@ public sealed class ClientFrameHandler(
                 }
                 await typing.PublishAsync(new TypingSignal(t.ConversationId, connection.UserId, connection.ConnectionId, t.Started));
                 break;
+            case SendFrame { Ciphertext: null } plain when EncryptedConversations.IsEncryptedId(plain.ConversationId):
+                RefusePlaintext(connection, plain.Id, plain.ConversationId);
+                break;
+            case EditFrame plainEdit when EncryptedConversations.IsEncryptedId(plainEdit.ConversationId):
+                RefusePlaintext(connection, plainEdit.Id, plainEdit.ConversationId);
+                break;
             case SendFrame send:
                 var attachments = new List<Attachment>();
                 if (send.Attachments.Count > 0)
@@ -75,7 +82,8 @@ public sealed class ClientFrameHandler(
                     }
                     attachments.AddRange(resolved);
                 }
-                await PublishAsync(connection, send, send.ConversationId, new SendMessage { Body = send.Body, Attachments = attachments }, ack: true);
+                await PublishAsync(connection, send, send.ConversationId,
+                    new SendMessage { Body = send.Body, Attachments = attachments, Ciphertext = send.Ciphertext }, ack: true);
                 break;
             case ReceiptFrame receipt:
                 await PublishAsync(connection, receipt, receipt.ConversationId, new Receipt
@@ -100,6 +108,15 @@ public sealed class ClientFrameHandler(
                 break;
         }
     }
+
+    /// <summary>
+    /// Plaintext for an end-to-end encrypted conversation is refused here, before it reaches Kafka or any store: the
+    /// id says the conversation is encrypted (the sequencer refuses it too, for conversations whose id it checked).
+    /// </summary>
+    private static void RefusePlaintext(ClientConnection connection, string? id, string conversationId) =>
+        connection.Refuse(RejectionCodes.EncryptionRequired,
+            "this conversation is end-to-end encrypted: send the message as \"ciphertext\" (no body, no attachments, no edits); nothing was sent",
+            id, conversationId);
 
     /// <summary>
     /// Queues the command in the order the client sent it, then acks (or reports unavailable) when Kafka answers,

@@ -3,7 +3,8 @@ namespace ChatStreams.Edge.Frames;
 /// <summary>A validated frame from a client (PROTOCOL.md, client → server). <see cref="Id"/> is the client's frame id, echoed in acks and errors.</summary>
 public abstract record ClientFrame(string? Id);
 
-public sealed record SendFrame(string Id, string ConversationId, string Body, IReadOnlyList<string> Attachments) : ClientFrame(Id);
+/// <param name="Ciphertext">The end-to-end encrypted message (opaque bytes) instead of a body; null for a plain message.</param>
+public sealed record SendFrame(string Id, string ConversationId, string Body, IReadOnlyList<string> Attachments, byte[]? Ciphertext = null) : ClientFrame(Id);
 
 public sealed record ReceiptFrame(string? Id, string ConversationId, long Seq, bool Read) : ClientFrame(Id);
 

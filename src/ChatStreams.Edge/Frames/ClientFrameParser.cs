@@ -75,6 +75,8 @@ public sealed class ClientFrameParser(EdgeOptions options)
             }
             if (attachments.Count > options.MaxAttachments) throw new FrameError($"a message can carry at most {options.MaxAttachments} attachments");
         }
+        if (root.TryGetProperty("ciphertext", out var ciphertext) && ciphertext.ValueKind != JsonValueKind.Null)
+            return new SendFrame(id, conversation, "", attachments, Ciphertext(root, ciphertext, attachments.Count));
         var body = Body(root, allowEmpty: attachments.Count > 0);
         return new SendFrame(id, conversation, body, attachments);
     }
@@ -107,6 +109,18 @@ public sealed class ClientFrameParser(EdgeOptions options)
             if (result.Count > options.MaxResumeCursors) throw new FrameError($"a resume frame may name at most {options.MaxResumeCursors} conversations");
         }
         return new ResumeFrame(result);
+    }
+
+    /// <summary>The opaque bytes of an encrypted send; it carries nothing in plaintext besides, so no body or attachments.</summary>
+    private byte[] Ciphertext(JsonElement root, JsonElement ciphertext, int attachments)
+    {
+        if (ciphertext.ValueKind != JsonValueKind.String || !ciphertext.TryGetBytesFromBase64(out var bytes) || bytes.Length == 0)
+            throw new FrameError("\"ciphertext\" must be a non-empty standard base64 string");
+        if (bytes.Length > options.MaxCiphertextBytes)
+            throw new FrameError($"\"ciphertext\" has {bytes.Length} bytes; the limit is {options.MaxCiphertextBytes}");
+        if (attachments > 0 || (root.TryGetProperty("body", out var body) && body.ValueKind != JsonValueKind.Null && body.GetRawText() != "\"\""))
+            throw new FrameError("an encrypted send carries only \"ciphertext\": no \"body\" and no \"attachments\" (they would reach the server in plaintext)");
+        return bytes;
     }
 
     private string Body(JsonElement root, bool allowEmpty)

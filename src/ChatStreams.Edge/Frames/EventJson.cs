@@ -40,6 +40,8 @@ public static class EventJson
                 if (e.ClientMessageId is not null) w.WriteString("id", e.ClientMessageId);
                 w.WriteString("senderId", e.UserId);
                 w.WriteString("body", currentBody ?? sent.Body);
+                // Opaque to the server: passed on as the client sent it (base64 in JSON).
+                if (sent.Ciphertext is not null) w.WriteBase64String("ciphertext", sent.Ciphertext);
                 w.WriteString("sentAt", Iso(e.OccurredAt));
                 w.WriteStartArray("attachments");
                 foreach (var attachment in sent.Attachments)
@@ -71,6 +73,7 @@ public static class EventJson
             case ConversationCreated created:
                 w.WriteString("kind", created.Kind == ConversationKind.Direct ? "direct" : "group");
                 if (created.Title is not null) w.WriteString("title", created.Title);
+                if (created.Encrypted) w.WriteBoolean("encrypted", true);
                 w.WriteString("createdBy", e.UserId);
                 WriteStrings(w, "members", created.Members);
                 WriteStrings(w, "admins", created.Admins);

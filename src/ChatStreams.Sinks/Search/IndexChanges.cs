@@ -23,6 +23,9 @@ internal sealed class IndexChanges
     /// <summary>The new watermark of each conversation the batch advanced.</summary>
     public Dictionary<string, long> AppliedSeqs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Messages of end-to-end encrypted conversations in the batch, left out of the index (no text to index).</summary>
+    public int EncryptedSkipped { get; private set; }
+
     public bool IsEmpty => Messages.Count == 0 && AppliedSeqs.Count == 0;
 
     public static async Task<IndexChanges> FoldAsync(IReadOnlyList<ChatEvent> events, IIndexedState state, ILogger logger, CancellationToken ct)
@@ -55,6 +58,9 @@ internal sealed class IndexChanges
                 changes.Apply(e, indexed, logger);
                 changes.AppliedSeqs[e.ConversationId] = e.Seq;
             }
+        if (changes.EncryptedSkipped > 0)
+            logger.LogDebug("Left {Count} end-to-end encrypted messages out of the search index: their content is ciphertext; clients search their decrypted history",
+                changes.EncryptedSkipped);
         return changes;
     }
 
@@ -62,6 +68,10 @@ internal sealed class IndexChanges
     {
         switch (e.Payload)
         {
+            case MessageSent { Ciphertext: not null }:
+                // End-to-end encrypted: the server has no text to index; clients search their decrypted history.
+                EncryptedSkipped++;
+                break;
             case MessageSent sent:
                 var key = new MessageKey(e.ConversationId, e.Seq);
                 Messages[key] = new IndexedMessage(key, sent.MessageId, e.UserId, DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc), sent.Body,

@@ -19,6 +19,49 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreContract, IDisposable
         return store;
     }
 
+    /// <summary>
+    /// Rows written before <c>ConversationCreated.encrypted</c> and <c>MessageSent.ciphertext</c> existed (the schema
+    /// as it was, i.e. without those fields) still read, with the new fields at their defaults.
+    /// </summary>
+    [Fact]
+    public async Task Rows_written_before_the_encryption_fields_existed_still_read()
+    {
+        var path = _folder.Sub("legacy.db");
+        var store = new SqliteHistoryStore(path);
+        var c = new ChatEvents("c1");
+        var events = new[] { c.Created("alice", ["alice"]), c.Sent("alice", "from the old days") };
+        await store.ApplyAsync(events, [], default);
+
+        // Re-encode the stored rows with the old schema: the current one minus the fields added for encryption.
+        var current = System.Text.Json.Nodes.JsonNode.Parse(chatstreams.v1.ChatEvent._SCHEMA.ToString())!;
+        foreach (var record in current["fields"]!.AsArray().Single(f => (string)f!["name"]! == "payload")!["type"]!.AsArray())
+        {
+            var fields = record!["fields"]!.AsArray();
+            foreach (var added in fields.Where(f => (string)f!["name"]! is "encrypted" or "ciphertext").ToList()) fields.Remove(added);
+        }
+        var legacy = Avro.Schema.Parse(current.ToJsonString());
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            foreach (var e in events)
+            {
+                using var bytes = new MemoryStream();
+                new Avro.Specific.SpecificDatumWriter<chatstreams.v1.ChatEvent>(legacy).Write(e, new Avro.IO.BinaryEncoder(bytes));
+                await using var update = connection.CreateCommand();
+                update.CommandText = "UPDATE events SET record = $r WHERE conversation_id = 'c1' AND seq = $s";
+                update.Parameters.AddWithValue("$r", bytes.ToArray());
+                update.Parameters.AddWithValue("$s", e.Seq);
+                Assert.Equal(1, await update.ExecuteNonQueryAsync());
+            }
+        }
+
+        var items = await store.EventsAsync("c1", "alice", 0, long.MaxValue, 10, newestFirst: false, default);
+        Assert.False(Assert.IsType<chatstreams.v1.ConversationCreated>(items[0].Event.Payload).Encrypted);
+        var sent = Assert.IsType<chatstreams.v1.MessageSent>(items[1].Event.Payload);
+        Assert.Equal("from the old days", sent.Body);
+        Assert.Null(sent.Ciphertext);
+    }
+
     [Fact]
     public async Task The_file_is_in_wal_mode_and_a_second_store_on_it_sees_the_same_history()
     {

@@ -43,6 +43,18 @@ public abstract class SearchIndexContract
     }
 
     [ContractFact]
+    public async Task Encrypted_messages_are_left_out_of_the_index()
+    {
+        var index = await CreateIndexAsync();
+        var c = new ChatEvents("e2e-c1");
+        // The ciphertext's bytes happen to spell a word: the index must not treat them as text either.
+        await index.ApplyAsync([c.Created("alice", ["alice", "bob"]), c.SentEncrypted("alice", "secretword"u8.ToArray()),
+            c.Sent("bob", "plain secretword")], default);
+
+        Assert.Equal([3], await SeqsAsync(index, "secretword", All("e2e-c1")));
+    }
+
+    [ContractFact]
     public async Task Case_and_accents_do_not_matter()
     {
         var index = await CreateIndexAsync();

@@ -22,6 +22,10 @@ public sealed class ChatEvents(string conversationId)
         Next(by, new MessageSent { MessageId = $"m-{_seq + 1}", Body = body, Attachments = [new Attachment { MediaId = "media-" + (_seq + 1) }] });
 
     /// <summary>A message with attachments carrying these file names (what a user sees and may search for).</summary>
+    /// <summary>A message of an end-to-end encrypted conversation: opaque bytes, no body.</summary>
+    public ChatEvent SentEncrypted(string by, byte[] ciphertext) =>
+        Next(by, new MessageSent { MessageId = $"m-{_seq + 1}", Body = "", Ciphertext = ciphertext });
+
     public ChatEvent SentWithFiles(string by, string body, params string[] fileNames) =>
         Next(by, new MessageSent
         {

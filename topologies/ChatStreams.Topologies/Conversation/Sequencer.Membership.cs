@@ -14,6 +14,14 @@ public sealed partial class Sequencer
             Reject(command, head, RejectionCodes.ConversationExists, $"conversation {command.ConversationId} already exists; create it under a new id");
             return;
         }
+        if (create.Encrypted != EncryptedConversations.IsEncryptedId(command.ConversationId))
+        {
+            // Edges refuse plaintext to encrypted conversations by the id alone, so id and flag must never disagree.
+            Reject(command, head, RejectionCodes.InvalidCommand, create.Encrypted
+                ? $"an end-to-end encrypted conversation's id starts with '{EncryptedConversations.IdPrefix}'"
+                : $"only end-to-end encrypted conversations have ids starting with '{EncryptedConversations.IdPrefix}'");
+            return;
+        }
         var members = new List<string>();
         foreach (var member in (create.Members ?? []).Append(command.UserId))
         {
@@ -59,8 +67,8 @@ public sealed partial class Sequencer
             admins.AddRange((create.Admins ?? []).Where(a => a != command.UserId).Distinct(StringComparer.Ordinal));
         }
 
-        var created = new ConversationHead { Kind = create.Kind, Title = title };
-        var seq = Emit(command, created, new ConversationCreated { Kind = create.Kind, Title = title, Members = members, Admins = admins });
+        var created = new ConversationHead { Kind = create.Kind, Title = title, Encrypted = create.Encrypted };
+        var seq = Emit(command, created, new ConversationCreated { Kind = create.Kind, Title = title, Members = members, Admins = admins, Encrypted = create.Encrypted });
         foreach (var member in members)
         {
             var role = admins.Contains(member, StringComparer.Ordinal) ? MemberRole.Admin : MemberRole.Member;

@@ -33,10 +33,13 @@ public sealed partial class Sequencer
             return;
         }
         if (RequireMember(command, head) is null) return;
-        if (!ValidBody(command, head, send.Body, allowEmpty: (send.Attachments?.Count ?? 0) > 0)) return;
+        if (head.Encrypted ? !ValidCiphertext(command, head, send) : !ValidPlaintext(command, head, send)) return;
 
         var eventId = EventIds.For(command.CommandId, MessageSent._SCHEMA.Name);
-        var seq = Emit(command, head, new MessageSent { MessageId = eventId, Body = send.Body ?? "", Attachments = send.Attachments ?? [] });
+        var seq = Emit(command, head, new MessageSent
+        {
+            MessageId = eventId, Body = send.Body ?? "", Attachments = send.Attachments ?? [], Ciphertext = send.Ciphertext,
+        });
         if (dedupKey is not null) _dedup.Put(dedupKey, new DedupEntry(seq, eventId, command.CommandId), _record.Timestamp);
         _messages.Put(StoreKeys.Seq(command.ConversationId, seq), new MessageAuthor(command.UserId));
 
@@ -51,6 +54,12 @@ public sealed partial class Sequencer
         if (target.SenderId != command.UserId)
         {
             Reject(command, head, RejectionCodes.NotAuthor, "only the sender of a message can edit it");
+            return;
+        }
+        if (head!.Encrypted)
+        {
+            // An edit carries a plaintext body; encrypted conversations have no encrypted edits (docs/security.md).
+            Reject(command, head, RejectionCodes.EncryptionRequired, "this conversation is end-to-end encrypted and its messages cannot be edited; delete the message and send a new one");
             return;
         }
         if (!ValidBody(command, head!, edit.Body, allowEmpty: false)) return;
@@ -101,6 +110,36 @@ public sealed partial class Sequencer
             return null;
         }
         return target;
+    }
+
+    private bool ValidPlaintext(ChatCommand command, ConversationHead head, SendMessage send)
+    {
+        if (send.Ciphertext is not null)
+        {
+            Reject(command, head, RejectionCodes.InvalidCommand, "this conversation is not end-to-end encrypted; send a body, not ciphertext");
+            return false;
+        }
+        return ValidBody(command, head, send.Body, allowEmpty: (send.Attachments?.Count ?? 0) > 0);
+    }
+
+    /// <summary>
+    /// An encrypted conversation takes only ciphertext: a body or attachment metadata would be plaintext the server
+    /// stores. The ciphertext itself is opaque here; only its size is checked.
+    /// </summary>
+    private bool ValidCiphertext(ChatCommand command, ConversationHead head, SendMessage send)
+    {
+        if (!string.IsNullOrEmpty(send.Body) || (send.Attachments?.Count ?? 0) > 0 || send.Ciphertext is not { Length: > 0 })
+        {
+            Reject(command, head, RejectionCodes.EncryptionRequired,
+                "this conversation is end-to-end encrypted: send the message as \"ciphertext\", without a body or attachments");
+            return false;
+        }
+        if (send.Ciphertext.Length > options.MaxCiphertextBytes)
+        {
+            Reject(command, head, RejectionCodes.InvalidCommand, $"the ciphertext has {send.Ciphertext.Length} bytes; the limit is {options.MaxCiphertextBytes}");
+            return false;
+        }
+        return true;
     }
 
     private bool ValidBody(ChatCommand command, ConversationHead head, string? body, bool allowEmpty)

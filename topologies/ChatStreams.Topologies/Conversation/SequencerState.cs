@@ -11,6 +11,9 @@ public sealed class ConversationHead
     public ConversationKind Kind { get; set; }
     public string? Title { get; set; }
 
+    /// <summary>End-to-end encrypted (fixed at creation): messages must carry ciphertext and no body.</summary>
+    public bool Encrypted { get; set; }
+
     /// <summary>The last seq assigned; the next event gets LastSeq + 1.</summary>
     public long LastSeq { get; set; }
 

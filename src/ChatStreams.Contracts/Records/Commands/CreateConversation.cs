@@ -37,6 +37,11 @@ public sealed class CreateConversation : ISpecificRecord
     /// </summary>
     public IList<string> Admins { get; set; } = new List<string>();
 
+    /// <summary>
+    /// True for an end-to-end encrypted conversation (fixed at creation): its messages carry ciphertext, never a body.
+    /// </summary>
+    public bool Encrypted { get; set; }
+
     /// <inheritdoc/>
     public object? Get(int fieldPos) => fieldPos switch
     {
@@ -44,6 +49,7 @@ public sealed class CreateConversation : ISpecificRecord
         1 => Title,
         2 => Members,
         3 => Admins,
+        4 => Encrypted,
         _ => throw new AvroRuntimeException($"Bad index {fieldPos} in CreateConversation.Get"),
     };
 
@@ -56,6 +62,7 @@ public sealed class CreateConversation : ISpecificRecord
             case 1: Title = (string?)fieldValue; break;
             case 2: Members = (IList<string>)fieldValue!; break;
             case 3: Admins = (IList<string>)fieldValue!; break;
+            case 4: Encrypted = (bool)fieldValue!; break;
             default: throw new AvroRuntimeException($"Bad index {fieldPos} in CreateConversation.Put");
         }
     }

@@ -26,11 +26,18 @@ public sealed class SendMessage : ISpecificRecord
     /// </summary>
     public IList<Attachment> Attachments { get; set; } = new List<Attachment>();
 
+    /// <summary>
+    /// End-to-end encrypted message (opaque to the server: a client envelope holding one encrypted copy per recipient
+    /// device); set exactly in encrypted conversations, where body is empty and attachments are refused. Null otherwise.
+    /// </summary>
+    public byte[]? Ciphertext { get; set; }
+
     /// <inheritdoc/>
     public object? Get(int fieldPos) => fieldPos switch
     {
         0 => Body,
         1 => Attachments,
+        2 => Ciphertext,
         _ => throw new AvroRuntimeException($"Bad index {fieldPos} in SendMessage.Get"),
     };
 
@@ -41,6 +48,7 @@ public sealed class SendMessage : ISpecificRecord
         {
             case 0: Body = (string)fieldValue!; break;
             case 1: Attachments = (IList<Attachment>)fieldValue!; break;
+            case 2: Ciphertext = (byte[]?)fieldValue; break;
             default: throw new AvroRuntimeException($"Bad index {fieldPos} in SendMessage.Put");
         }
     }

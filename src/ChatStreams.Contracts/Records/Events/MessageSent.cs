@@ -31,12 +31,19 @@ public sealed class MessageSent : ISpecificRecord
     /// </summary>
     public IList<Attachment> Attachments { get; set; } = new List<Attachment>();
 
+    /// <summary>
+    /// End-to-end encrypted message (opaque to the server: a client envelope holding one encrypted copy per recipient
+    /// device); set exactly in encrypted conversations, where body is empty and attachments are refused. Null otherwise.
+    /// </summary>
+    public byte[]? Ciphertext { get; set; }
+
     /// <inheritdoc/>
     public object? Get(int fieldPos) => fieldPos switch
     {
         0 => MessageId,
         1 => Body,
         2 => Attachments,
+        3 => Ciphertext,
         _ => throw new AvroRuntimeException($"Bad index {fieldPos} in MessageSent.Get"),
     };
 
@@ -48,6 +55,7 @@ public sealed class MessageSent : ISpecificRecord
             case 0: MessageId = (string)fieldValue!; break;
             case 1: Body = (string)fieldValue!; break;
             case 2: Attachments = (IList<Attachment>)fieldValue!; break;
+            case 3: Ciphertext = (byte[]?)fieldValue; break;
             default: throw new AvroRuntimeException($"Bad index {fieldPos} in MessageSent.Put");
         }
     }

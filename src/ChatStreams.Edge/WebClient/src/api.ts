@@ -65,8 +65,8 @@ export class Api {
     return this.call("GET", `/api/conversations/${encodeURIComponent(id)}`);
   }
 
-  createConversation(kind: "direct" | "group", members: string[], title?: string): Promise<{ conversationId: string }> {
-    return this.call("POST", "/api/conversations", { kind, members, title });
+  createConversation(kind: "direct" | "group", members: string[], title?: string, encrypted = false): Promise<{ conversationId: string }> {
+    return this.call("POST", "/api/conversations", { kind, members, title, encrypted });
   }
 
   addMember(id: string, userId: string): Promise<unknown> {

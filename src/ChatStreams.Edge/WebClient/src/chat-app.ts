@@ -5,6 +5,8 @@ import { Api, ApiError } from "./api.js";
 import { BrowserPush } from "./browser-push.js";
 import { Connection, type ConnectionState } from "./connection.js";
 import { Conversation } from "./conversation.js";
+import { EndToEnd } from "./e2e-device.js";
+import { decryptHistoryPages, isEncryptedConversation, reveal, searchDecryptedToo } from "./e2e-chat.js";
 import { h, uuid } from "./dom.js";
 import { PendingSends, type PendingSend } from "./pending.js";
 import { Sidebar } from "./sidebar.js";
@@ -41,11 +43,19 @@ export class ChatApp {
   private contactsRefresh: number | undefined;
   private resumedOnce = false;
   private muteExpiry = new Map<string, number>();
+  /** This device's end-to-end encryption; null when the browser lacks X25519/Ed25519 or the keys could not be published. */
+  e2e: EndToEnd | null = null;
+  private readonly deviceId = deviceId();
+  /** Sequenced frames are applied in arrival order, after any decryption (which is asynchronous). */
+  private inbound: Promise<void> = Promise.resolve();
+  private readonly sealed = new Map<string, string>();
 
   constructor(readonly session: Session, readonly api: Api, private readonly signOut: (reason?: string) => void) {
     this.profiles.set(session.userId, { userId: session.userId, username: session.username, displayName: session.displayName });
-    this.connection = new Connection(() => session.token, deviceId());
+    this.connection = new Connection(() => session.token, this.deviceId);
     this.push = new BrowserPush(api);
+    decryptHistoryPages(api, () => this.e2e);
+    searchDecryptedToo(api, () => this.e2e);
     this.statusLine = h("p", { class: "connection", role: "status", "aria-live": "polite", "data-state": "connecting" }, "Connecting…");
     this.announcer = h("p", { class: "visually-hidden", "aria-live": "assertive" });
     this.sidebar = new Sidebar(this);
@@ -75,6 +85,11 @@ export class ChatApp {
       const address = readAddress(location.hash);
       if (address && this.root.isConnected) void this.openAddress(address.conversationId, address.seq); // not after a log out
     });
+    try {
+      this.e2e = await EndToEnd.start(this.api, this.session.userId, this.deviceId);
+    } catch (error) {
+      console.warn("End-to-end encryption is unavailable on this device", error);
+    }
     try {
       await Promise.all([this.loadContacts(), this.loadConversations(), this.loadMutes()]);
     } catch (error) {
@@ -206,7 +221,15 @@ export class ChatApp {
     }
   }
 
+  /** Every frame waits for those before it: decrypting one is asynchronous, and frames must apply in arrival order. */
   private onFrame(frame: ServerFrame & Record<string, unknown>): void {
+    this.inbound = this.inbound
+      .then(() => NOT_SEQUENCED.has(frame.type) ? undefined : reveal(this.e2e, frame as unknown as SequencedFrame))
+      .then(() => this.handleFrame(frame))
+      .catch(error => console.error("A frame could not be applied", error));
+  }
+
+  private handleFrame(frame: ServerFrame & Record<string, unknown>): void {
     if (!NOT_SEQUENCED.has(frame.type) && typeof frame["conversationId"] === "string" && typeof frame["seq"] === "number") {
       this.onSequenced(frame as unknown as SequencedFrame);
       return;
@@ -340,9 +363,28 @@ export class ChatApp {
   }
 
   private transmit(item: PendingSend): void {
+    if (isEncryptedConversation(item.conversationId)) { void this.transmitEncrypted(item); return; }
     const frame: Record<string, unknown> = { type: "send", id: item.id, conversationId: item.conversationId, body: item.body };
     if (item.attachments.length > 0) frame["attachments"] = item.attachments;
     this.connection.send(frame); // when offline it waits: resendPending runs after the next `resumed`
+  }
+
+  /** Encrypted once per pending message: a resend carries the same ciphertext, which the sequencer deduplicates. */
+  private async transmitEncrypted(item: PendingSend): Promise<void> {
+    let ciphertext = this.sealed.get(item.id);
+    if (ciphertext === undefined) {
+      const c = this.conversations.get(item.conversationId);
+      try {
+        if (!this.e2e) throw new Error("end-to-end encryption is not available in this browser");
+        ciphertext = await this.e2e.encryptMessage(item.conversationId, item.id, (c?.summary.members ?? []).map(m => m.userId), item.body);
+      } catch (error) {
+        this.pending.fail(item.id, `Not sent: ${error instanceof Error ? error.message : "encryption failed"}`);
+        this.thread.refreshPending();
+        return;
+      }
+      this.sealed.set(item.id, ciphertext);
+    }
+    this.connection.send({ type: "send", id: item.id, conversationId: item.conversationId, ciphertext });
   }
 
   private resendPending(): void {
@@ -413,8 +455,8 @@ export class ChatApp {
   }
 
   /** Creates (or finds) the conversation and returns its id; the caller opens it once its dialog has closed. */
-  async startConversation(kind: "direct" | "group", members: string[], title?: string): Promise<string> {
-    const { conversationId } = await this.api.createConversation(kind, members, title);
+  async startConversation(kind: "direct" | "group", members: string[], title?: string, encrypted = false): Promise<string> {
+    const { conversationId } = await this.api.createConversation(kind, members, title, encrypted);
     if (!this.conversations.has(conversationId)) {
       try {
         const summary = await this.api.conversation(conversationId);

@@ -13,6 +13,8 @@ export interface ChatMessage {
   edited: boolean;
   deleted: boolean;
   reactions: Map<string, Set<string>>;
+  /** Why an end-to-end encrypted message cannot be shown (its text is never displayed then). */
+  decryptError?: string;
 }
 
 /** What the view must redraw after a frame was applied. */
@@ -80,6 +82,7 @@ export class Conversation {
         const message: ChatMessage = {
           seq: m.seq, messageId: m.messageId, clientId: m.id, senderId: m.senderId, body: m.body ?? "", sentAt: m.sentAt,
           attachments: m.attachments ?? [], edited: !!m.edited, deleted: !!m.deleted, reactions: new Map(),
+          decryptError: frame["decryptError"] as string | undefined,
         };
         for (const [emoji, users] of Object.entries(m.reactions ?? {})) message.reactions.set(emoji, new Set(users));
         this.messages.set(m.seq, message);

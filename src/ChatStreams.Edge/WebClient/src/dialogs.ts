@@ -53,6 +53,7 @@ export function openNewChatDialog(app: ChatApp): void {
   const chips = h("ul", { class: "chips", "aria-label": "Chosen people" });
   const titleInput = h("input", { type: "text", id: "group-title", maxlength: 256, placeholder: "Optional for a group" });
   const error = h("p", { class: "error", role: "alert" });
+  const encrypted = h("input", { type: "checkbox", id: "new-chat-encrypted" });
   const direct = h("button", { type: "button", class: "primary", disabled: true }, "Start direct chat");
   const group = h("button", { type: "button", disabled: true }, "Create group");
   const render = () => {
@@ -65,13 +66,14 @@ export function openNewChatDialog(app: ChatApp): void {
     userPicker(app, "find-people", "Find people", p => { chosen.set(p.userId, p); render(); }, () => new Set([app.session.userId, ...chosen.keys()])),
     chips,
     h("label", { for: "group-title" }, "Group name"), titleInput,
+    h("label", { for: "new-chat-encrypted", class: "check" }, encrypted, " End-to-end encrypted (only the members' devices can read it)"),
     error,
     h("div", { class: "dialog-actions" }, direct, group));
   const start = async (kind: "direct" | "group") => {
     error.textContent = "";
     direct.disabled = group.disabled = true;
     try {
-      const id = await app.startConversation(kind, [...chosen.keys()], kind === "group" ? titleInput.value.trim() || undefined : undefined);
+      const id = await app.startConversation(kind, [...chosen.keys()], kind === "group" ? titleInput.value.trim() || undefined : undefined, encrypted.checked);
       // Closed first: the modal keeps the rest of the page inert, and opening the chat moves focus to its composer.
       close();
       await app.open(id);

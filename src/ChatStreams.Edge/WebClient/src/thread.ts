@@ -1,5 +1,6 @@
 // The chat view: history with infinite scroll back (REST pages), live messages, ticks, typing, edit/delete/react,
 // attachments, and the composer.
+import { isEncryptedConversation, openSafetyNumberDialog } from "./e2e-chat.js";
 import type { ChatApp } from "./chat-app.js";
 import { ApiError } from "./api.js";
 import { renderAttachments, uploadAndSend } from "./attachments.js";
@@ -27,6 +28,8 @@ export class ThreadView {
   private readonly fileInput: HTMLInputElement;
   private readonly membersButton: HTMLButtonElement;
   private readonly muteMenu: MuteMenu;
+  private readonly safetyButton: HTMLButtonElement;
+  private readonly attachLabel: HTMLElement;
   private conversation: Conversation | null = null;
   private readonly rows = new Map<number, HTMLElement>();
   private loadingOlder = false;
@@ -36,6 +39,8 @@ export class ThreadView {
     this.subtitle = h("p", { class: "thread-subtitle", "data-testid": "presence" });
     this.membersButton = h("button", { type: "button", onclick: () => this.conversation && openMembersDialog(this.app, this.conversation) }, "Members");
     this.muteMenu = new MuteMenu(app, text => { this.showStatus(text); this.app.announce(text); });
+    this.safetyButton = h("button", { type: "button", class: "encrypted", title: "End-to-end encrypted: verify safety numbers",
+      onclick: () => this.conversation && void openSafetyNumberDialog(this.app, this.conversation) }, "🔒 Verify");
     this.olderButton = h("button", { type: "button", class: "link older", onclick: () => void this.loadOlder() }, "Load older messages");
     this.messages = h("ol", { class: "messages", "aria-label": "Messages" });
     this.pendingList = h("ol", { class: "messages pending", "aria-label": "Messages being sent" });
@@ -52,8 +57,9 @@ export class ThreadView {
     this.input.addEventListener("input", () => { if (this.conversation && this.input.value) this.app.typed(this.conversation.id); });
     this.fileInput = h("input", { type: "file", id: "attach", class: "visually-hidden", accept: "image/*,application/pdf,text/plain,*/*" });
     this.fileInput.addEventListener("change", () => void this.attach());
+    this.attachLabel = h("label", { for: "attach", class: "attach", title: "Attach an image or file" }, h("span", { "aria-hidden": "true" }, "📎"), h("span", { class: "visually-hidden" }, "Attach an image or file"), this.fileInput);
     const composer = h("form", { class: "composer", onsubmit: (e: Event) => { e.preventDefault(); this.submit(); } },
-      h("label", { for: "attach", class: "attach", title: "Attach an image or file" }, h("span", { "aria-hidden": "true" }, "📎"), h("span", { class: "visually-hidden" }, "Attach an image or file"), this.fileInput),
+      this.attachLabel,
       h("label", { for: "composer", class: "visually-hidden" }, "Message"),
       this.input,
       h("button", { type: "submit", class: "primary" }, "Send"));
@@ -62,7 +68,7 @@ export class ThreadView {
         h("button", { type: "button", class: "back", "aria-label": "Back to conversations", onclick: () => this.app.closeThread() }, "←"),
         h("div", { class: "thread-heading" }, this.title, this.subtitle),
         this.muteMenu.element,
-        this.membersButton),
+        this.safetyButton, this.membersButton),
       this.scroller, this.typingLine, composer, this.statusLine);
   }
 
@@ -113,6 +119,9 @@ export class ThreadView {
       clear(this.subtitle, `${c.summary.members.length} members: ${names.join(", ")}`);
     }
     this.membersButton.hidden = false;
+    // Encrypted conversations: safety numbers to verify, and no attachments (they would reach the server in plaintext).
+    this.safetyButton.hidden = !isEncryptedConversation(c.id);
+    this.attachLabel.hidden = isEncryptedConversation(c.id);
   }
 
   refreshMute(): void {
@@ -260,6 +269,7 @@ export class ThreadView {
     const row = h("li", { class: `message${mine ? " mine" : ""}${m.deleted ? " deleted" : ""}`, "data-seq": m.seq, "data-client-id": m.clientId, tabindex: "-1" });
     const body = m.deleted
       ? h("p", { class: "body" }, h("em", {}, "This message was deleted"))
+      : m.decryptError ? h("p", { class: "body decrypt-error", role: "alert" }, h("em", {}, m.decryptError))
       : h("p", { class: "body" }, m.body, m.edited ? h("span", { class: "edited" }, " (edited)") : null);
     const reactions = [...m.reactions.entries()].map(([emoji, users]) => {
       const pressed = users.has(this.app.session.userId);

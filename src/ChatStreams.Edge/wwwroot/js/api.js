@@ -62,8 +62,8 @@ export class Api {
     conversation(id) {
         return this.call("GET", `/api/conversations/${encodeURIComponent(id)}`);
     }
-    createConversation(kind, members, title) {
-        return this.call("POST", "/api/conversations", { kind, members, title });
+    createConversation(kind, members, title, encrypted = false) {
+        return this.call("POST", "/api/conversations", { kind, members, title, encrypted });
     }
     addMember(id, userId) {
         return this.call("POST", `/api/conversations/${encodeURIComponent(id)}/members`, { userId });

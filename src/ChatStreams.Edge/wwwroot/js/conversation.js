@@ -53,6 +53,7 @@ export class Conversation {
                 const message = {
                     seq: m.seq, messageId: m.messageId, clientId: m.id, senderId: m.senderId, body: m.body ?? "", sentAt: m.sentAt,
                     attachments: m.attachments ?? [], edited: !!m.edited, deleted: !!m.deleted, reactions: new Map(),
+                    decryptError: frame["decryptError"],
                 };
                 for (const [emoji, users] of Object.entries(m.reactions ?? {}))
                     message.reactions.set(emoji, new Set(users));

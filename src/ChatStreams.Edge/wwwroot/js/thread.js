@@ -1,3 +1,6 @@
+// The chat view: history with infinite scroll back (REST pages), live messages, ticks, typing, edit/delete/react,
+// attachments, and the composer.
+import { isEncryptedConversation, openSafetyNumberDialog } from "./e2e-chat.js";
 import { ApiError } from "./api.js";
 import { renderAttachments, uploadAndSend } from "./attachments.js";
 import { openMembersDialog } from "./dialogs.js";
@@ -21,6 +24,8 @@ export class ThreadView {
     fileInput;
     membersButton;
     muteMenu;
+    safetyButton;
+    attachLabel;
     conversation = null;
     rows = new Map();
     loadingOlder = false;
@@ -30,6 +35,8 @@ export class ThreadView {
         this.subtitle = h("p", { class: "thread-subtitle", "data-testid": "presence" });
         this.membersButton = h("button", { type: "button", onclick: () => this.conversation && openMembersDialog(this.app, this.conversation) }, "Members");
         this.muteMenu = new MuteMenu(app, text => { this.showStatus(text); this.app.announce(text); });
+        this.safetyButton = h("button", { type: "button", class: "encrypted", title: "End-to-end encrypted: verify safety numbers",
+            onclick: () => this.conversation && void openSafetyNumberDialog(this.app, this.conversation) }, "🔒 Verify");
         this.olderButton = h("button", { type: "button", class: "link older", onclick: () => void this.loadOlder() }, "Load older messages");
         this.messages = h("ol", { class: "messages", "aria-label": "Messages" });
         this.pendingList = h("ol", { class: "messages pending", "aria-label": "Messages being sent" });
@@ -50,8 +57,9 @@ export class ThreadView {
             this.app.typed(this.conversation.id); });
         this.fileInput = h("input", { type: "file", id: "attach", class: "visually-hidden", accept: "image/*,application/pdf,text/plain,*/*" });
         this.fileInput.addEventListener("change", () => void this.attach());
-        const composer = h("form", { class: "composer", onsubmit: (e) => { e.preventDefault(); this.submit(); } }, h("label", { for: "attach", class: "attach", title: "Attach an image or file" }, h("span", { "aria-hidden": "true" }, "📎"), h("span", { class: "visually-hidden" }, "Attach an image or file"), this.fileInput), h("label", { for: "composer", class: "visually-hidden" }, "Message"), this.input, h("button", { type: "submit", class: "primary" }, "Send"));
-        this.element = h("main", { class: "thread", "aria-labelledby": "thread-title", hidden: true }, h("header", { class: "thread-header" }, h("button", { type: "button", class: "back", "aria-label": "Back to conversations", onclick: () => this.app.closeThread() }, "←"), h("div", { class: "thread-heading" }, this.title, this.subtitle), this.muteMenu.element, this.membersButton), this.scroller, this.typingLine, composer, this.statusLine);
+        this.attachLabel = h("label", { for: "attach", class: "attach", title: "Attach an image or file" }, h("span", { "aria-hidden": "true" }, "📎"), h("span", { class: "visually-hidden" }, "Attach an image or file"), this.fileInput);
+        const composer = h("form", { class: "composer", onsubmit: (e) => { e.preventDefault(); this.submit(); } }, this.attachLabel, h("label", { for: "composer", class: "visually-hidden" }, "Message"), this.input, h("button", { type: "submit", class: "primary" }, "Send"));
+        this.element = h("main", { class: "thread", "aria-labelledby": "thread-title", hidden: true }, h("header", { class: "thread-header" }, h("button", { type: "button", class: "back", "aria-label": "Back to conversations", onclick: () => this.app.closeThread() }, "←"), h("div", { class: "thread-heading" }, this.title, this.subtitle), this.muteMenu.element, this.safetyButton, this.membersButton), this.scroller, this.typingLine, composer, this.statusLine);
     }
     async show(c, focusSeq) {
         const switched = this.conversation !== c;
@@ -104,6 +112,9 @@ export class ThreadView {
             clear(this.subtitle, `${c.summary.members.length} members: ${names.join(", ")}`);
         }
         this.membersButton.hidden = false;
+        // Encrypted conversations: safety numbers to verify, and no attachments (they would reach the server in plaintext).
+        this.safetyButton.hidden = !isEncryptedConversation(c.id);
+        this.attachLabel.hidden = isEncryptedConversation(c.id);
     }
     refreshMute() {
         this.muteMenu.render();
@@ -268,7 +279,8 @@ export class ThreadView {
         const row = h("li", { class: `message${mine ? " mine" : ""}${m.deleted ? " deleted" : ""}`, "data-seq": m.seq, "data-client-id": m.clientId, tabindex: "-1" });
         const body = m.deleted
             ? h("p", { class: "body" }, h("em", {}, "This message was deleted"))
-            : h("p", { class: "body" }, m.body, m.edited ? h("span", { class: "edited" }, " (edited)") : null);
+            : m.decryptError ? h("p", { class: "body decrypt-error", role: "alert" }, h("em", {}, m.decryptError))
+                : h("p", { class: "body" }, m.body, m.edited ? h("span", { class: "edited" }, " (edited)") : null);
         const reactions = [...m.reactions.entries()].map(([emoji, users]) => {
             const pressed = users.has(this.app.session.userId);
             return h("button", {
