@@ -39,6 +39,10 @@ public partial class LocalChatSystem : IAsyncDisposable
     public string GatewayUrl { get; private set; } = "";
     public string StatusUrl { get; private set; } = "";
 
+    /// <summary>The embedded broker's bootstrap servers and the registry's URL, as `up` printed them.</summary>
+    public string KafkaBootstrap { get; private set; } = "";
+    public string RegistryUrl { get; private set; } = "";
+
     /// <summary>The data directory `up` runs on (its stores, e.g. analytics.duckdb, are files in it).</summary>
     public string DataDirectory => _data;
 
@@ -70,6 +74,8 @@ public partial class LocalChatSystem : IAsyncDisposable
         var match = await up.Task.WaitAsync(TimeSpan.FromSeconds(120));
         GatewayUrl = match.Groups["gateway"].Value;
         StatusUrl = match.Groups["front"].Value;
+        KafkaBootstrap = match.Groups["kafka"].Value;
+        RegistryUrl = match.Groups["registry"].Value;
         await WaitForEdgesAsync(2);
         await WarmUpAsync();
     }
