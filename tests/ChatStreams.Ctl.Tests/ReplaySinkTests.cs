@@ -77,6 +77,11 @@ public sealed class ReplaySinkTests(ClusterFixture cluster) : IClassFixture<Clus
             var group = JsonDocument.Parse(status.Output).RootElement.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("groupId").GetString() == "chatstreams-sink-history");
             Assert.Equal("sink", group.GetProperty("role").GetString());
             Assert.Single(group.GetProperty("members").EnumerateArray());
+            // The same for people: tables of topics, groups, processing instances and edges.
+            var table = await cluster.ChatCtlAsync(Settings, "status");
+            Assert.True(table.Exit == 0, table.Error);
+            foreach (var heading in new[] { "Topics", "Consumer groups", "Processing instances", "Edges" }) Assert.Contains(heading + "\n", table.Output.Replace("\r\n", "\n"));
+            Assert.Matches(@"│ chatstreams-sink-history\s+│ sink\s+│ Stable\s+│ 1\s+│", table.Output);
             sink.Kill();
         }
 

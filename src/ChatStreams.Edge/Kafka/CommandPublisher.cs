@@ -35,7 +35,7 @@ public sealed class CommandPublisher : IDisposable
         var value = await _serializer.SerializeAsync(command, new SerializationContext(MessageComponentType.Value, Topics.ChatCommands));
         var acked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // The span lasts until Kafka acknowledged the record; its context rides in the headers to the topologies.
-        var span = EdgeTracing.Source.StartActivity($"publish {Topics.ChatCommands}", System.Diagnostics.ActivityKind.Producer);
+        var span = EdgeTracing.StartRoot($"publish {Topics.ChatCommands}", System.Diagnostics.ActivityKind.Producer);
         TraceHeaders.Tag(span, Topics.ChatCommands);
         span?.SetTag("chatstreams.conversation.id", command.ConversationId);
         var message = new Message<string, byte[]> { Key = command.ConversationId, Value = value, Headers = TraceHeaders.With(span, null) };
