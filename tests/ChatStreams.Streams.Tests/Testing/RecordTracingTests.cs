@@ -44,7 +44,7 @@ public sealed class RecordTracingTests
         Assert.Equal("traced", span.GetTagItem("messaging.consumer.group.name"));
         Assert.True(output.Headers!.TryGetLastBytes("traceparent", out var produced));
         Assert.Equal($"00-0af7651916cd43dd8448eb211c80319c-{span.SpanId.ToHexString()}-01", Encoding.ASCII.GetString(produced));
-        Assert.Single(output.Headers!.Where(h => h.Key == "traceparent")); // replaced, not appended
+        Assert.Single(output.Headers!, h => h.Key == "traceparent"); // replaced, not appended
         Assert.True(output.Headers!.TryGetLastBytes("origin", out var origin));
         Assert.Equal("edge-0", Encoding.ASCII.GetString(origin));
     }
