@@ -14,16 +14,20 @@ public static class ChatCtl
     public const int Failed = 1;
     public const int Usage = 2;
 
-    /// <summary>Every chatctl command; issue 11 adds status, lag and scale here.</summary>
+    /// <summary>Every chatctl command, in the order --help lists them. rescale-partitions joins after scale-edges.</summary>
     private static IEnumerable<Command> Commands(CtlContext context) =>
     [
+        StatusCommand.Create(context),
+        TopicsCommand.Create(context),
+        ScaleEdgesCommand.Create(context),
+        ReplaySinkCommand.Create(context),
         AnalyticsCommand.Create(context),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration configuration, CancellationToken ct)
     {
         var context = new CtlContext(output, error, configuration);
-        var root = new RootCommand("chatctl: operate and query a ChatStreams system");
+        var root = new RootCommand("chatctl: operate and query a ChatStreams system") { GlobalOptions.Json, GlobalOptions.Bootstrap };
         foreach (var command in Commands(context)) root.Subcommands.Add(command);
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };

@@ -15,6 +15,8 @@ public sealed class EdgeMetrics : IDisposable
     private readonly Counter<long> _framesRefused;
     private readonly Counter<long> _disconnects;
     private readonly Histogram<double> _ackLatency;
+    private readonly Counter<long> _framesSent;
+    private readonly Histogram<double> _endToEnd;
 
     public EdgeMetrics(ConnectionRegistry connections)
     {
@@ -23,6 +25,9 @@ public sealed class EdgeMetrics : IDisposable
         _framesRefused = _meter.CreateCounter<long>("chatstreams_edge_frames_refused", description: "Client frames answered with an error frame, by code");
         _disconnects = _meter.CreateCounter<long>("chatstreams_edge_disconnects", description: "Closed connections, by reason");
         _ackLatency = _meter.CreateHistogram<double>("chatstreams_edge_ack_latency", unit: "ms", description: "From a send frame to Kafka's acknowledgement");
+        _framesSent = _meter.CreateCounter<long>("chatstreams_edge_deliveries_sent", description: "Deliveries handed to sockets of this edge (frames out), by payload");
+        _endToEnd = _meter.CreateHistogram<double>("chatstreams_edge_end_to_end_latency", unit: "ms",
+            description: "From the sending client's command at its edge to the delivery reaching a recipient's socket here (edge clocks)");
     }
 
     public void FrameReceived() => _framesReceived.Add(1);
@@ -32,6 +37,16 @@ public sealed class EdgeMetrics : IDisposable
     public void Disconnected(string reason) => _disconnects.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Acked(TimeSpan latency) => _ackLatency.Record(latency.TotalMilliseconds);
+
+    /// <summary>A delivery went to <paramref name="sockets"/> sockets; a sequenced event with its command's issue time also measures end-to-end latency.</summary>
+    public void Delivered(chatstreams.v1.Delivery delivery, int sockets)
+    {
+        if (sockets == 0) return;
+        var payload = delivery.Payload is chatstreams.v1.ChatEvent e ? e.Payload.GetType().Name : delivery.Payload.GetType().Name;
+        _framesSent.Add(sockets, new KeyValuePair<string, object?>("payload", payload));
+        if (delivery.Payload is chatstreams.v1.ChatEvent { CommandIssuedAt: { } issued })
+            _endToEnd.Record(Math.Max(0, (DateTime.UtcNow - DateTime.SpecifyKind(issued, DateTimeKind.Utc)).TotalMilliseconds));
+    }
 
     public void Dispose() => _meter.Dispose();
 }

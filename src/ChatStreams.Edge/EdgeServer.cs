@@ -151,6 +151,10 @@ public static class EdgeServer
         app.MapGet("/healthz", (EdgeLifecycle lifecycle) => lifecycle.NotServingReason is { } reason
             ? Results.Text(reason, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok"));
+        // Readiness for Kubernetes (the same answer the gateway's health check reads on /healthz).
+        app.MapGet("/readyz", (EdgeLifecycle lifecycle) => lifecycle.NotServingReason is { } reason
+            ? Results.Text(reason, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok"));
         app.MapMetrics(); // Prometheus text of the edge's meter (ChatStreams.Edge) and the .NET runtime's
         app.MapIdentityApi();
         app.MapConversationApi();

@@ -11,13 +11,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace ChatStreams.Host;
 
 /// <summary>
 /// The one-machine system `up` runs: the embedded broker and schema registry in this process (they carry
 /// the state), the topics and schemas the system needs, and every other component as a supervised child
-/// process started from this same binary. Serves /healthz and /status on the front port.
+/// process started from this same binary. Serves /healthz, /readyz, /metrics and /status on the front port.
 /// </summary>
 public sealed class LocalSystem : IAsyncDisposable
 {
@@ -32,6 +33,7 @@ public sealed class LocalSystem : IAsyncDisposable
     private SchemaRegistryServer? _registry;
     private WebApplication? _front;
     private ProcessSupervisor? _supervisor;
+    private readonly Dictionary<string, string> _operations = [];
 
     private LocalSystem(ILogger logger) => _logger = logger;
 
@@ -93,7 +95,7 @@ public sealed class LocalSystem : IAsyncDisposable
             ["Kafka__BootstrapServers"] = _broker.BootstrapServers,
             ["SchemaRegistry__Url"] = _registry.Url,
         };
-        _supervisor.Start(new ChildSpec("topologies", ["topology", "all"], new Dictionary<string, string>(endpoints)
+        _supervisor.Start(new ChildSpec("topologies", ["topology", "all"], new Dictionary<string, string>(Operations("topologies", endpoints))
         {
             ["Streams__StateDirectory"] = Path.Combine(settings.DataDirectory, "streams"),
         }));
@@ -109,21 +111,21 @@ public sealed class LocalSystem : IAsyncDisposable
             ["Notifications__VapidKeyFile"] = Path.Combine(settings.DataDirectory, "notifications", "vapid.json"),
         };
         foreach (var (key, value) in stores) endpoints[key] = value;
-        _supervisor.Start(new ChildSpec("sink-history", ["sink", "history"], new Dictionary<string, string>(endpoints)
+        _supervisor.Start(new ChildSpec("sink-history", ["sink", "history"], new Dictionary<string, string>(Operations("sink-history", endpoints))
         {
             // Edges wait for the history sink before reads (read your writes): a short linger keeps that wait short.
             ["Sinks__BatchLinger"] = "00:00:00.050",
         }));
-        _supervisor.Start(new ChildSpec("sink-search", ["sink", "search"], new Dictionary<string, string>(endpoints)));
+        _supervisor.Start(new ChildSpec("sink-search", ["sink", "search"], Operations("sink-search", endpoints)));
         // One analytics sink per DuckDB file (DuckDB lets one process open it); it serves read-only SQL on loopback and
         // leaves the address beside the file, where `chatctl analytics` finds it.
-        _supervisor.Start(new ChildSpec("sink-analytics", ["sink", "analytics"], new Dictionary<string, string>(endpoints)
+        _supervisor.Start(new ChildSpec("sink-analytics", ["sink", "analytics"], new Dictionary<string, string>(Operations("sink-analytics", endpoints))
         {
             ["Analytics__Store"] = "duckdb",
             ["Analytics__DuckDbPath"] = AnalyticsDatabase(settings.DataDirectory),
         }));
         // The push sender; its webhook stays off unless Notifications__WebhookUrl is in the environment of `up`.
-        _supervisor.Start(new ChildSpec("notifications", ["notifications"], new Dictionary<string, string>(endpoints)
+        _supervisor.Start(new ChildSpec("notifications", ["notifications"], new Dictionary<string, string>(Operations("notifications", endpoints))
         {
             ["Notifications__LedgerPath"] = Path.Combine(settings.DataDirectory, "notifications", "sent.db"),
         }));
@@ -173,8 +175,23 @@ public sealed class LocalSystem : IAsyncDisposable
         EdgeUrls = edgeUrls;
         var gatewayPort = settings.GatewayPort == 0 ? FreePort.Pick() : settings.GatewayPort;
         gatewayEnvironment["Gateway__HealthCheckInterval"] = "00:00:02";
-        _supervisor!.Start(new ChildSpec("gateway", ["gateway", "--host", "127.0.0.1", "--port", gatewayPort.ToString(CultureInfo.InvariantCulture)], gatewayEnvironment));
+        _supervisor!.Start(new ChildSpec("gateway", ["gateway", "--host", "127.0.0.1", "--port", gatewayPort.ToString(CultureInfo.InvariantCulture)], Operations("gateway", gatewayEnvironment)));
         GatewayUrl = $"http://127.0.0.1:{gatewayPort}";
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="environment"/> with an operations port (/healthz, /readyz, /metrics) on loopback for
+    /// a component without an HTTP port of its own; /status lists it. Edges serve the three on their own port.
+    /// </summary>
+    private Dictionary<string, string> Operations(string component, Dictionary<string, string> environment)
+    {
+        var port = FreePort.Pick();
+        _operations[component] = $"http://127.0.0.1:{port}";
+        return new Dictionary<string, string>(environment)
+        {
+            ["Observability__Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Observability__Host"] = "127.0.0.1",
+        };
     }
 
     /// <summary>The DuckDB file of the one-machine system's analytics (chatctl analytics reads it through the sink).</summary>
@@ -188,6 +205,11 @@ public sealed class LocalSystem : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         _front = builder.Build();
         _front.MapGet("/healthz", () => Results.Text("ok"));
+        // Ready when every supervised component runs; the broker and registry in this process run once `up` printed its line.
+        _front.MapGet("/readyz", () => Supervisor.Children.Where(c => c.ProcessId is null).Select(c => c.Name).ToList() is { Count: > 0 } down
+            ? Results.Text($"not running: {string.Join(", ", down)}", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok"));
+        _front.MapMetrics();
         _front.MapGet("/status", () => Results.Json(new
         {
             kafka = Broker.BootstrapServers,
@@ -196,7 +218,13 @@ public sealed class LocalSystem : IAsyncDisposable
             edges = EdgeUrls,
             redis = RedisAddress,
             topics = Broker.Catalog.Topics.Where(t => !t.IsInternal).Select(t => new { t.Name, partitions = t.Partitions.Count }),
-            components = Supervisor.Children.Select(c => new { c.Name, pid = c.ProcessId, restarts = c.Restarts }),
+            components = Supervisor.Children.Select(c => new
+            {
+                c.Name, pid = c.ProcessId, restarts = c.Restarts,
+                // Where the component's /healthz, /readyz and /metrics are (edges: their own URL).
+                operations = _operations.GetValueOrDefault(c.Name)
+                    ?? (c.Name.StartsWith("edge-", StringComparison.Ordinal) && int.TryParse(c.Name["edge-".Length..], out var i) && i < EdgeUrls.Count ? EdgeUrls[i] : null),
+            }),
         }));
         _front.StartAsync().GetAwaiter().GetResult();
         FrontUrl = _front.Urls.First();

@@ -39,6 +39,8 @@ public partial class LocalChatSystem : IAsyncDisposable
     public string GatewayUrl { get; private set; } = "";
     public string StatusUrl { get; private set; } = "";
 
+    /// <summary>The embedded broker's bootstrap servers, as `up` printed them.</summary>
+    public string KafkaBootstrap { get; private set; } = "";
     /// <summary>The embedded schema registry `up` runs (Confluent REST API).</summary>
     public string RegistryUrl { get; private set; } = "";
 
@@ -73,6 +75,7 @@ public partial class LocalChatSystem : IAsyncDisposable
         var match = await up.Task.WaitAsync(TimeSpan.FromSeconds(120));
         GatewayUrl = match.Groups["gateway"].Value;
         StatusUrl = match.Groups["front"].Value;
+        KafkaBootstrap = match.Groups["kafka"].Value;
         RegistryUrl = match.Groups["registry"].Value;
         await WaitForEdgesAsync(2);
         await WarmUpAsync();

@@ -26,11 +26,7 @@ public static class ResultOutput
     /// <summary>A bordered table, numbers right-aligned, NULL shown as such; never wrapped (it goes to a pipe as often as to a terminal).</summary>
     private static void WriteTable(Sinks.Analytics.AnalyticsQueryResult result, TextWriter output)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 100_000;
+        var console = Output.PlainConsole.For(output);
         var table = new Table().Border(TableBorder.Rounded);
         for (var i = 0; i < result.Columns.Count; i++)
         {

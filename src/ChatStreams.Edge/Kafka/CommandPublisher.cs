@@ -34,10 +34,20 @@ public sealed class CommandPublisher : IDisposable
     {
         var value = await _serializer.SerializeAsync(command, new SerializationContext(MessageComponentType.Value, Topics.ChatCommands));
         var acked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _producer.Produce(Topics.ChatCommands, new Message<string, byte[]> { Key = command.ConversationId, Value = value }, report =>
+        // The span lasts until Kafka acknowledged the record; its context rides in the headers to the topologies.
+        var span = EdgeTracing.StartRoot($"publish {Topics.ChatCommands}", System.Diagnostics.ActivityKind.Producer);
+        TraceHeaders.Tag(span, Topics.ChatCommands);
+        span?.SetTag("chatstreams.conversation.id", command.ConversationId);
+        var message = new Message<string, byte[]> { Key = command.ConversationId, Value = value, Headers = TraceHeaders.With(span, null) };
+        _producer.Produce(Topics.ChatCommands, message, report =>
         {
-            if (report.Error.IsError) acked.TrySetException(new KafkaException(report.Error));
+            if (report.Error.IsError)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, report.Error.Reason);
+                acked.TrySetException(new KafkaException(report.Error));
+            }
             else acked.TrySetResult();
+            span?.Dispose();
         });
         return acked.Task;
     }

@@ -21,6 +21,7 @@ public sealed class DeliveryListener(
     IOptions<EdgeOptions> edge,
     IOptions<TopicSettings> topics,
     ChatSerdes serdes,
+    EdgeMetrics metrics,
     ILoggerFactory loggers) : BackgroundService
 {
     private static readonly TimeSpan PartitionCheckInterval = TimeSpan.FromSeconds(30);
@@ -86,8 +87,17 @@ public sealed class DeliveryListener(
                 _logger.LogWarning("Skipped an unreadable delivery at {Topic}[{Partition}]@{Offset}: {Reason}", result.Topic, result.Partition.Value, result.Offset.Value, e.Message);
                 continue;
             }
+            using var span = EdgeTracing.Source.StartActivity($"deliver {result.Topic}", System.Diagnostics.ActivityKind.Consumer, TraceHeaders.Extract(result.Message.Headers));
+            TraceHeaders.Tag(span, result.Topic, result.Partition.Value, result.Offset.Value);
+            span?.SetTag("chatstreams.user.id", delivery.UserId);
+            var sockets = 0;
             foreach (var connection in connections.ForUser(delivery.UserId, delivery.DeviceId))
+            {
                 connection.Deliver(delivery);
+                sockets++;
+            }
+            span?.SetTag("chatstreams.sockets", sockets);
+            metrics.Delivered(delivery, sockets);
         }
     }
 

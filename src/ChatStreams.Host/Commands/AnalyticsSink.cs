@@ -17,7 +17,7 @@ namespace ChatStreams.Host.Commands;
 /// </summary>
 internal static class AnalyticsSink
 {
-    public static async Task<int> RunAsync(IConfiguration configuration, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<int> RunAsync(IConfiguration configuration, ILoggerFactory loggers, Observability.ProcessReadiness readiness, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("ChatStreams.Host");
         try
@@ -36,6 +36,7 @@ internal static class AnalyticsSink
                 new AnalyticsSinkWriter(store), kafka, sinks, loggers.CreateLogger("ChatStreams.Sinks.Analytics"));
             Console.Out.WriteLine($"sink analytics running: {store.Location}" + (endpoint is null ? "" : $", queries at {endpoint.Url}"));
             Console.Out.Flush();
+            readiness.MarkReady();
             await runner.RunAsync(ct);
             return 0;
         }

@@ -28,6 +28,8 @@ internal static class EdgeCommand
             if (parse.GetValue(id) is { } edgeId) configuration[$"{EdgeOptions.Section}:Id"] = edgeId;
             try
             {
+                // Edges serve /healthz, /readyz and /metrics on their own port; this adds the trace exporter.
+                await using var observability = await Observability.ProcessObservability.StartAsync(configuration, configuration[$"{EdgeOptions.Section}:Id"] ?? "edge", () => null);
                 await using var app = EdgeServer.Build(configuration, [$"http://{parse.GetValue(host)}:{parse.GetValue(port)}"], builder =>
                 {
                     builder.Logging.ClearProviders();

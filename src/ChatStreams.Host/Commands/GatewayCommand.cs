@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChatStreams.Gateway;
+using ChatStreams.Host.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace ChatStreams.Host.Commands;
@@ -22,8 +23,13 @@ internal static class GatewayCommand
             var logger = loggers.CreateLogger("ChatStreams.Host");
             try
             {
-                await using var app = GatewayServer.Build(HostConfiguration.Build(), [$"http://{parse.GetValue(host)}:{parse.GetValue(port)}"], loggers);
+                var configuration = HostConfiguration.Build();
+                var readiness = new ProcessReadiness("the gateway is starting");
+                // The gateway's own paths are proxied to edges, so /healthz, /readyz and /metrics are on the operations port.
+                await using var observability = await ProcessObservability.StartAsync(configuration, "gateway", () => readiness.NotReadyReason);
+                await using var app = GatewayServer.Build(configuration, [$"http://{parse.GetValue(host)}:{parse.GetValue(port)}"], loggers);
                 await app.StartAsync(CancellationToken.None);
+                readiness.MarkReady();
                 Console.Out.WriteLine($"gateway listening on {string.Join(", ", app.Urls)}");
                 Console.Out.Flush();
                 try { await Task.Delay(Timeout.Infinite, ct); } catch (OperationCanceledException) { }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChatStreams.Contracts;
+using ChatStreams.Host.Observability;
 using ChatStreams.Kafka;
 using ChatStreams.Notifications;
 using ChatStreams.Notifications.Delivery;
@@ -31,6 +32,8 @@ internal static class NotificationsCommand
             try
             {
                 var configuration = HostConfiguration.Build();
+                var readiness = new ProcessReadiness("the sender is opening its stores");
+                await using var observability = await ProcessObservability.StartAsync(configuration, "notifications", () => readiness.NotReadyReason);
                 var kafka = HostConfiguration.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
                 var sinks = HostConfiguration.Bind<SinkOptions>(configuration, SinkOptions.Section);
                 // The sender is not a store sink: its group is chatstreams-notifications, unless Sinks__GroupIdPrefix says otherwise.
@@ -52,6 +55,7 @@ internal static class NotificationsCommand
                 Console.Out.WriteLine($"notifications running as group {runner.GroupId}: {PushPreferencesStores.Describe(preferences)}, ledger {ledger.Path}, " +
                     $"webhook {(sender.HasWebhook ? new Uri(options.WebhookUrl!).GetLeftPart(UriPartial.Path) : "off")}, vapid key {vapid.PublicKeyText}");
                 Console.Out.Flush();
+                readiness.MarkReady();
                 await runner.RunAsync(ct);
                 return 0;
             }

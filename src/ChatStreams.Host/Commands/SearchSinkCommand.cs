@@ -17,7 +17,7 @@ namespace ChatStreams.Host.Commands;
 /// </summary>
 internal static class SearchSinkCommand
 {
-    public static async Task<int> RunAsync(IConfiguration configuration, ILoggerFactory loggers, ILogger logger, CancellationToken ct)
+    public static async Task<int> RunAsync(IConfiguration configuration, ILoggerFactory loggers, ILogger logger, Observability.ProcessReadiness readiness, CancellationToken ct)
     {
         try
         {
@@ -33,6 +33,7 @@ internal static class SearchSinkCommand
                 new SearchSinkWriter(index), kafka, sinks, loggers.CreateLogger("ChatStreams.Sinks.Search"));
             Console.Out.WriteLine($"sink search running: {SearchIndexes.Describe(index)}");
             Console.Out.Flush();
+            readiness.MarkReady();
             await runner.RunAsync(ct);
             return 0;
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChatStreams.Contracts;
+using ChatStreams.Host.Observability;
 using ChatStreams.Kafka;
 using ChatStreams.Sinks;
 using ChatStreams.Sinks.Analytics;
@@ -28,8 +29,20 @@ internal static class SinkCommand
             var logger = loggers.CreateLogger("ChatStreams.Host");
             var configuration = HostConfiguration.Build();
             var sink = parse.GetValue(name);
-            if (sink == SearchSinkWriter.SinkName) return await SearchSinkCommand.RunAsync(configuration, loggers, logger, ct);
-            if (sink == AnalyticsSinkWriter.SinkName) return await AnalyticsSink.RunAsync(configuration, loggers, ct);
+            var readiness = new ProcessReadiness("the sink is opening its store");
+            ProcessObservability observability;
+            try
+            {
+                observability = await ProcessObservability.StartAsync(configuration, $"sink-{sink}", () => readiness.NotReadyReason);
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+            await using var _ = observability;
+            if (sink == SearchSinkWriter.SinkName) return await SearchSinkCommand.RunAsync(configuration, loggers, logger, readiness, ct);
+            if (sink == AnalyticsSinkWriter.SinkName) return await AnalyticsSink.RunAsync(configuration, loggers, readiness, ct);
             if (sink != HistorySinkWriter.SinkName)
             {
                 Console.Error.WriteLine($"error: unknown sink '{sink}'; the sinks are: {HistorySinkWriter.SinkName}, {SearchSinkWriter.SinkName}, {AnalyticsSinkWriter.SinkName}");
@@ -49,6 +62,7 @@ internal static class SinkCommand
                     new HistorySinkWriter(store), kafka, sinks, loggers.CreateLogger("ChatStreams.Sinks.History"));
                 Console.Out.WriteLine($"sink history running: {HistoryStores.Describe(store)}");
                 Console.Out.Flush();
+                readiness.MarkReady();
                 await runner.RunAsync(ct);
                 return 0;
             }

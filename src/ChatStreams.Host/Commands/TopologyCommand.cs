@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChatStreams.Contracts;
+using ChatStreams.Host.Observability;
 using ChatStreams.Kafka;
 using ChatStreams.Streams;
 using ChatStreams.Topologies;
@@ -38,7 +39,10 @@ internal static class TopologyCommand
                 using var registryClient = registry.CreateClient();
                 var serdes = new ContractSerdes(new ChatSerdes(registryClient, registry));
 
-                await using var processors = await ChatProcessors.StartAsync(applications, streams, serdes, options, topics, loggers, ct: ct);
+                ChatProcessors? started = null;
+                await using var observability = await ProcessObservability.StartAsync(configuration, "topology",
+                    () => started is null ? "the topologies are starting" : started.AllRunning ? null : "a topology is rebalancing or restoring its state");
+                await using var processors = started = await ChatProcessors.StartAsync(applications, streams, serdes, options, topics, loggers, ct: ct);
                 var failed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
                 processors.Failed += (_, failure) =>
                 {

@@ -24,7 +24,10 @@ internal sealed class SinkNode<TKey, TValue>(SinkDefinition<TKey, TValue> defini
             var value = definition.ValueSerde.Serialize(record.Value, new SerdeContext(topic, record.Headers, false));
             // With known partition counts the sink partitions like the Java client; otherwise the collector does.
             int? partition = key is not null && task.PartitionCount is { } count ? Murmur2Partitioner.Partition(key, count(topic)) : null;
-            task.Collector.Send(topic, partition, key, value, record.Headers, record.Timestamp);
+            // The record's trace continues in what it produces (a no-op without a current span).
+            var span = System.Diagnostics.Activity.Current is { Source.Name: RecordTracing.SourceName } current ? current : null;
+            var headers = ChatStreams.Kafka.TraceHeaders.With(span, record.Headers);
+            task.Collector.Send(topic, partition, key, value, headers, record.Timestamp);
         }
         catch (Exception e) when (e is not StreamTaskException)
         {

@@ -98,6 +98,7 @@ internal sealed class StreamTask : IStreamTask
     {
         var source = _sourcesByTopic[partition.Topic];
         _task.CurrentRecord = new RecordMetadata(partition.Topic, partition.Partition.Value, raw.Offset.Value);
+        using var span = RecordTracing.StartProcess(_task.ApplicationId, Id, partition, raw);
         try
         {
             var error = source.Process(raw, partition.Topic);

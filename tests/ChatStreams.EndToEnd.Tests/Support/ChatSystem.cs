@@ -6,17 +6,30 @@ namespace ChatStreams.EndToEnd.Tests.Support;
 /// `chatstreams up` for the end-to-end tests, shared by the tests of one collection: a small group limit (group_full
 /// with a few dozen users) and a short drain notice.
 /// </summary>
-public sealed class ChatSystem() : LocalChatSystem("e2e", new Dictionary<string, string>
-{
-    ["Topologies__Conversation__MaxGroupMembers"] = MaxGroupMembers.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    ["Edge__DrainNotice"] = "00:00:00.500",
-}), IAsyncLifetime
+public sealed class ChatSystem : LocalChatSystem, IAsyncLifetime
 {
     public const int MaxGroupMembers = 60;
 
+    public ChatSystem() : this(new OtlpTraceReceiver()) { }
+
+    /// <summary>Every component exports its spans to <paramref name="traces"/> (OTLP over HTTP), as a cluster's would to a collector.</summary>
+    private ChatSystem(OtlpTraceReceiver traces) : base("e2e", new Dictionary<string, string>
+    {
+        ["Topologies__Conversation__MaxGroupMembers"] = MaxGroupMembers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Edge__DrainNotice"] = "00:00:00.500",
+        ["Observability__OtlpEndpoint"] = traces.Endpoint,
+        ["Observability__OtlpProtocol"] = "http/protobuf",
+    }) => Traces = traces;
+
+    public OtlpTraceReceiver Traces { get; }
+
     public Task InitializeAsync() => StartAsync();
 
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        Traces.Dispose();
+    }
 }
 
 [CollectionDefinition(Name)]
