@@ -18,6 +18,7 @@ public static class ChatCtl
     private static IEnumerable<Command> Commands(CtlContext context) =>
     [
         AnalyticsCommand.Create(context),
+        RescalePartitionsCommand.Create(context),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration configuration, CancellationToken ct)
