@@ -26,8 +26,12 @@ public sealed class CommandPublisher : IDisposable
     private readonly object _startGate = new();
     private Task? _started;
 
-    public CommandPublisher(IOptions<KafkaOptions> kafka, IOptions<EdgeOptions> edge, ChatSerdes serdes, ILoggerFactory loggers)
+    private readonly TimeSpan _commandTimeout;
+
+    public CommandPublisher(IOptions<KafkaOptions> kafka, IOptions<EdgeOptions> edge, ChatSerdes serdes, ILoggerFactory? loggers = null)
     {
+        loggers ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        _commandTimeout = edge.Value.CommandTimeout;
         _generations = new TopicGenerationWatcher(kafka.Value, $"{edge.Value.Id}-commands", Topics.ChatCommands, TopicSettings.DefaultPartitions,
             loggers.CreateLogger<TopicGenerationWatcher>());
         _generation = new ProducerGeneration(_generations, edge.Value.Id, loggers.CreateLogger<ProducerGeneration>());
@@ -44,7 +48,16 @@ public sealed class CommandPublisher : IDisposable
     /// </summary>
     public async Task<Task> PublishAsync(ChatCommand command)
     {
-        await StartAsync();
+        try
+        {
+            // Normally done at edge start; a client must not wait on it longer than on Kafka's acknowledgement.
+            await StartAsync().WaitAsync(_commandTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_TimedOut,
+                $"could not read which generation of {Topics.ChatCommands} to write from {TopicGenerations.ControlTopic} within {_commandTimeout.TotalSeconds:0} s"));
+        }
         var value = await _serializer.SerializeAsync(command, new SerializationContext(MessageComponentType.Value, Topics.ChatCommands));
         var acked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var lease = _generation.Acquire();

@@ -1,6 +1,7 @@
 using System.Text;
 using ChatStreams.Kafka.Generations;
 using ChatStreams.Streams.Generations;
+using ChatStreams.Streams.Processor;
 using ChatStreams.Streams.Serialization;
 using ChatStreams.Streams.Testing;
 using Confluent.Kafka;
@@ -71,10 +72,10 @@ public sealed class GenerationCutoverTests
         Assert.Empty(ChangelogRekeying.InputKey("\0x"u8.ToArray()).ToArray());
     }
 
-    private sealed class Upper : Processor.IProcessor<string, string, string, string>
+    private sealed class Upper : IProcessor<string, string, string, string>
     {
-        private Processor.IProcessorContext<string, string> _context = null!;
-        public void Init(Processor.IProcessorContext<string, string> context) => _context = context;
-        public void Process(Processor.Record<string, string> record) => _context.Forward(record.WithValue(record.Value.ToUpperInvariant()));
+        private IProcessorContext<string, string> _context = null!;
+        public void Init(IProcessorContext<string, string> context) => _context = context;
+        public void Process(Record<string, string> record) => _context.Forward(record.WithValue(record.Value.ToUpperInvariant()));
     }
 }
