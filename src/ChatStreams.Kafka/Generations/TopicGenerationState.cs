@@ -67,20 +67,26 @@ public sealed record TopicGenerationState
     public int WriteGeneration => Phase >= RescalePhase.Switching ? NextGeneration : Generation;
 
     /// <summary>
-    /// The generations whose applications must run now. The next generation is absent — its records held — until
-    /// every old partition has passed its cutover marker and the old state is migrated (phase Migrated): a key's
-    /// new-generation records could otherwise be processed before its last old-generation ones, or against missing
-    /// state. Waiting for all old partitions rather than only the one that held the key is conservative and simple.
-    /// The old generation keeps running after the cutover: past its marker it only forwards stray records.
+    /// The generations whose applications must run now: the current one, the retired one before it (past its markers
+    /// it only forwards stray records), and from phase Prepared on the next one — started early so that it has joined
+    /// its group when its records are released, but held (<see cref="IsHeld"/>) until then.
     /// </summary>
     public IReadOnlyList<int> RunningGenerations()
     {
         var running = new List<int>();
         if (RetiredGeneration is { } retired && retired < Generation) running.Add(retired);
         running.Add(Generation);
-        if (Phase == RescalePhase.Migrated) running.Add(NextGeneration);
+        if (Phase >= RescalePhase.Prepared) running.Add(NextGeneration);
         return running;
     }
+
+    /// <summary>
+    /// True while the application of <paramref name="generation"/> must not restore or process anything: the next
+    /// generation until the old one has passed every cutover marker and its state is migrated (phase Migrated). A key's
+    /// new-generation records could otherwise be processed before its last old-generation ones, or against missing
+    /// state. Waiting for all old partitions rather than only the one that held the key is conservative and simple.
+    /// </summary>
+    public bool IsHeld(int generation) => generation == NextGeneration && Phase < RescalePhase.Migrated;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

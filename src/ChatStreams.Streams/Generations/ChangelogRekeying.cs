@@ -25,10 +25,11 @@ public sealed class ChangelogRekeying(KafkaOptions kafka, string transactionalId
         Exception? failure = null;
         try
         {
-            foreach (var (from, to) in changelogs)
+            // The changelogs are read side by side (most of the time is waiting for fetches), then written in one transaction.
+            var read = Task.WhenAll(changelogs.Select(c => Task.Run(() => ReadLatest(c.From, ct), ct))).GetAwaiter().GetResult();
+            foreach (var ((from, to), entries) in changelogs.Zip(read))
             {
                 ct.ThrowIfCancellationRequested();
-                var entries = ReadLatest(from, ct);
                 foreach (var (key, value) in entries)
                 {
                     var partition = Murmur2Partitioner.Partition(InputKey(key), targetPartitions);

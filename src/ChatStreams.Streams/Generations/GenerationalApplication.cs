@@ -7,9 +7,10 @@ namespace ChatStreams.Streams.Generations;
 /// <summary>
 /// Runs a streams application whose input topic can be rescaled: one <see cref="KafkaStreams"/> instance per
 /// generation that must run (<see cref="TopicGenerationState.RunningGenerations"/>), each under its generation's
-/// application id. While a rescale runs, the next generation's instance is not started: its records are held in its
-/// topic until the old generation passed every cutover marker and its state was migrated; then it starts, restores
-/// the migrated stores from its changelogs and processes the held records in order.
+/// application id. While a rescale runs, the next generation's instance is started held
+/// (<see cref="StreamsConfig.HoldTasks"/>): it joins its group and gets its partitions, but restores and processes
+/// nothing until the old generation passed every cutover marker and its state was migrated; then it restores the
+/// migrated stores from its changelogs and processes the held records in order.
 /// </summary>
 public sealed class GenerationalApplication : IAsyncDisposable
 {
@@ -71,6 +72,8 @@ public sealed class GenerationalApplication : IAsyncDisposable
                 lock (_instances)
                     if (_instances.ContainsKey(generation)) continue;
                 var (topology, config) = _build(generation);
+                var held = generation;
+                config.HoldTasks = () => _watcher.Current.IsHeld(held);
                 var instance = new KafkaStreams(topology, config, _loggers, _time);
                 lock (_instances) _instances[generation] = instance;
                 InstanceCreated?.Invoke(generation, instance);

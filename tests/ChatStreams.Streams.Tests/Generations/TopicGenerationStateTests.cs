@@ -9,17 +9,19 @@ public sealed class TopicGenerationStateTests
         new() { Topic = "chat.commands", Generation = 1, Partitions = 12, Phase = phase, TargetPartitions = phase == RescalePhase.Stable ? null : 24 };
 
     [Theory]
-    [InlineData(RescalePhase.Stable, 1, new[] { 1 })]
-    [InlineData(RescalePhase.Prepared, 1, new[] { 1 })]
-    [InlineData(RescalePhase.Switching, 2, new[] { 1 })]
-    [InlineData(RescalePhase.CutOver, 2, new[] { 1 })]
-    [InlineData(RescalePhase.Drained, 2, new[] { 1 })]
-    [InlineData(RescalePhase.Migrated, 2, new[] { 1, 2 })]
-    public void The_next_generation_is_held_until_the_old_state_is_migrated(RescalePhase phase, int writes, int[] running)
+    [InlineData(RescalePhase.Stable, 1, new[] { 1 }, false)]
+    [InlineData(RescalePhase.Prepared, 1, new[] { 1, 2 }, true)]
+    [InlineData(RescalePhase.Switching, 2, new[] { 1, 2 }, true)]
+    [InlineData(RescalePhase.CutOver, 2, new[] { 1, 2 }, true)]
+    [InlineData(RescalePhase.Drained, 2, new[] { 1, 2 }, true)]
+    [InlineData(RescalePhase.Migrated, 2, new[] { 1, 2 }, false)]
+    public void The_next_generation_is_held_until_the_old_state_is_migrated(RescalePhase phase, int writes, int[] running, bool nextHeld)
     {
         var state = At(phase);
         Assert.Equal(writes, state.WriteGeneration);
         Assert.Equal(running, state.RunningGenerations());
+        Assert.Equal(nextHeld, state.IsHeld(2));
+        Assert.False(state.IsHeld(1)); // the old generation is never held: it must reach its markers
     }
 
     [Fact]
@@ -29,12 +31,14 @@ public sealed class TopicGenerationStateTests
         Assert.Equal([1, 2], state.RunningGenerations());
         Assert.Equal(2, state.WriteGeneration);
         Assert.False(state.Rescaling);
+        Assert.False(state.IsHeld(2));
 
-        // A second rescale holds generation 3 the same way and forwards only from the generation just before.
+        // A second rescale holds generation 3 the same way.
         var again = state with { Phase = RescalePhase.CutOver, TargetPartitions = 48 };
-        Assert.Equal([1, 2], again.RunningGenerations());
+        Assert.Equal([1, 2, 3], again.RunningGenerations());
         Assert.Equal(3, again.WriteGeneration);
-        Assert.Equal([1, 2, 3], (again with { Phase = RescalePhase.Migrated }).RunningGenerations());
+        Assert.True(again.IsHeld(3));
+        Assert.False((again with { Phase = RescalePhase.Migrated }).IsHeld(3));
     }
 
     [Fact]
