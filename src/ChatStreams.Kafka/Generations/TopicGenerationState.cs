@@ -86,7 +86,7 @@ public sealed record TopicGenerationState
     /// new-generation records could otherwise be processed before its last old-generation ones, or against missing
     /// state. Waiting for all old partitions rather than only the one that held the key is conservative and simple.
     /// </summary>
-    public bool IsHeld(int generation) => generation == NextGeneration && Phase < RescalePhase.Migrated;
+    public bool IsHeld(int generation) => Rescaling && generation == NextGeneration && Phase < RescalePhase.Migrated;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
