@@ -5,7 +5,6 @@ using ChatStreams.Kafka.Generations;
 using ChatStreams.Streams.Generations;
 using ChatStreams.TestSupport;
 using ChatStreams.Topologies.Conversation;
-using ChatStreams.Topologies.FanOut;
 using ChatStreams.Topologies.Tests.Support;
 using chatstreams.v1;
 using Xunit.Abstractions;
@@ -69,7 +68,7 @@ public sealed class PartitionRescaleEndToEndTests(ChatRegistry registry, ITestOu
         using var first = StartWorker("A", kafka, state.Sub("a"));
         using var second = StartWorker("B", kafka, state.Sub("b"));
         await Task.WhenAll(first.WaitForLineAsync(IsRunning, Startup), second.WaitForLineAsync(IsRunning, Startup));
-        await WaitForSessionTableAsync(kafka, sessions);
+        await OutputWaits.SessionTableAsync(kafka, sessions, Startup);
         Log("workers A and B running, sessions table complete");
 
         // Commands flow continuously; the test remembers where each went and when Kafka acknowledged it.
@@ -91,7 +90,7 @@ public sealed class PartitionRescaleEndToEndTests(ChatRegistry registry, ITestOu
                 await Task.Delay(ChunkInterval);
             }
         });
-        WaitUntil(tail, () => (Volatile.Read(ref produced) >= scenario.Commands.Count / 4 && tail.Outputs.Deliveries.Count > 0) || producing.IsFaulted,
+        OutputWaits.Until(tail, () => (Volatile.Read(ref produced) >= scenario.Commands.Count / 4 && tail.Outputs.Deliveries.Count > 0) || producing.IsFaulted,
             Startup, "a quarter of the commands produced and deliveries flowing");
 
         // The rescale runs while the commands keep coming.
@@ -99,7 +98,7 @@ public sealed class PartitionRescaleEndToEndTests(ChatRegistry registry, ITestOu
         Log($"rescale 12 -> 24 starts with {rescaleStartedAtCommand} of {scenario.Commands.Count} commands produced");
         var rescale = Task.Run(() => new PartitionRescale(kafka.Options, new RescaleOptions { DrainTimeout = TimeSpan.FromMinutes(3) })
             .RunAsync(Topics.ChatCommands, ConversationTopology.ApplicationId, TargetPartitions, new LoggedProgress(Log)));
-        WaitUntil(tail, () => rescale.IsCompleted, Completion, "the rescale to finish");
+        OutputWaits.Until(tail, () => rescale.IsCompleted, Completion, "the rescale to finish");
         var result = await rescale;
         var producedAtEnd = Volatile.Read(ref produced);
         Log($"rescale done with {producedAtEnd} commands produced: held {result.Held.TotalSeconds:0.00} s, caught up {result.UntilCaughtUp.TotalSeconds:0.00} s after the switch");
@@ -109,9 +108,9 @@ public sealed class PartitionRescaleEndToEndTests(ChatRegistry registry, ITestOu
         var events = scenario.SequencedBy(scenario.Commands.Count) + scenario.Resends.Count;
         var streams = DeliveryExpectations.EventStreams(scenario.Users, scenario.Timelines).ToList();
         var perEdge = ChatScenario.Edges.ToDictionary(e => e, e => streams.Where(s => s.EdgeId == e).Sum(s => s.Seqs.Count));
-        WaitUntil(tail, () => tail.Outputs.Events.Count >= events && perEdge.All(e => tail.Outputs.ChatEventDeliveries(e.Key) >= e.Value),
+        OutputWaits.Until(tail, () => tail.Outputs.Events.Count >= events && perEdge.All(e => tail.Outputs.ChatEventDeliveries(e.Key) >= e.Value),
             Completion, "all output", throwOnTimeout: false);
-        WaitForQuiet(tail);
+        OutputWaits.Quiet(tail);
 
         foreach (var worker in _workers) LogWorker(worker, $"{worker.Name}: generations and cutover", 0, IsAboutGenerations);
         var stopped = await Task.WhenAll(first.TerminateAsync(TimeSpan.FromSeconds(60)), second.TerminateAsync(TimeSpan.FromSeconds(60)));
@@ -151,60 +150,10 @@ public sealed class PartitionRescaleEndToEndTests(ChatRegistry registry, ITestOu
 
     private TopologyWorker StartWorker(string name, EmbeddedKafka kafka, string stateDirectory)
     {
-        var worker = TopologyWorker.Start(name, new Dictionary<string, string>
-        {
-            ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
-            ["Kafka__Extra__session.timeout.ms"] = "6000",
-            ["SchemaRegistry__Url"] = registry.Url,
-            ["Streams__StateDirectory"] = stateDirectory,
-            ["Streams__CommitIntervalMs"] = "100",
-            ["Streams__NumStreamThreads"] = "1",
-            ["Topologies__SessionInactivityGap"] = "00:10:00",
-            ["Topics__Commands__Partitions"] = $"{ConversationPartitions}",
-            ["Topics__Events__Partitions"] = $"{ConversationPartitions}",
-            ["Topics__Receipts__Partitions"] = $"{ConversationPartitions}",
-            ["Topics__Sessions__Partitions"] = $"{UserPartitions}",
-            ["Topics__Presence__Partitions"] = $"{UserPartitions}",
-            ["Topics__Notifications__Partitions"] = $"{UserPartitions}",
-            ["Topics__Delivery__Partitions"] = $"{UserPartitions}",
-        });
+        var worker = TopologyWorker.Start(name,
+            TopologyWorker.Environment(kafka.BootstrapServers, registry.Url, stateDirectory, ConversationPartitions, UserPartitions));
         _workers.Add(worker);
         return worker;
-    }
-
-    private async Task WaitForSessionTableAsync(EmbeddedKafka kafka, IReadOnlyDictionary<int, long> lastOffsets)
-    {
-        var deadline = DateTime.UtcNow + Startup;
-        while (true)
-        {
-            var committed = await kafka.CommittedAsync(FanOutTopology.ApplicationId, Topics.ChatSessions);
-            if (lastOffsets.All(p => committed.GetValueOrDefault(p.Key, -1) > p.Value)) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the fan-out did not commit chat.sessions within {Startup.TotalSeconds:0} s");
-            await Task.Delay(100);
-        }
-    }
-
-    private static bool WaitUntil(OutputTail tail, Func<bool> condition, TimeSpan timeout, string what, bool throwOnTimeout = true)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                if (throwOnTimeout) throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}; visible: {tail.Outputs.Describe()}");
-                return false;
-            }
-            tail.Poll(TimeSpan.FromMilliseconds(200));
-        }
-        return true;
-    }
-
-    private static void WaitForQuiet(OutputTail tail)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var quiet = 0;
-        while (quiet < 4 && DateTime.UtcNow < deadline)
-            quiet = tail.Poll(TimeSpan.FromMilliseconds(500)) == 0 ? quiet + 1 : 0;
     }
 
     private static bool IsRunning(string line) => line.StartsWith("topologies running", StringComparison.Ordinal);
