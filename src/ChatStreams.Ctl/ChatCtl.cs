@@ -22,6 +22,7 @@ public static class ChatCtl
         ScaleEdgesCommand.Create(context),
         ReplaySinkCommand.Create(context),
         AnalyticsCommand.Create(context),
+        RescalePartitionsCommand.Create(context),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration configuration, CancellationToken ct)

@@ -84,6 +84,7 @@ public static class EdgeServer
 
         services.AddHostedService(p => p.GetRequiredService<LiveEventFeed>());
         services.AddHostedService(p => p.GetRequiredService<DeliveryListener>());
+        services.AddHostedService<CommandGenerationStartup>();
         services.AddHostedService<SessionHeartbeats>();
         services.AddHostedService<TypingRelay>();
         services.AddSingleton<EdgeLifecycle>();

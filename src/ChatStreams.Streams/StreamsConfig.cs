@@ -42,6 +42,14 @@ public sealed class StreamsConfig
 
     public int MaxPollRecords { get; set; } = 1000;
 
+    /// <summary>
+    /// While this returns true, newly assigned tasks wait before restoring their stores and processing (their inputs
+    /// paused); the instance still joins its group and keeps its assignment. A rescale starts the next generation's
+    /// instance this way, so only restoring remains when its records are released (docs/operations.md). Asked on every
+    /// loop of every stream thread: keep it cheap. Not bound from configuration.
+    /// </summary>
+    public Func<bool>? HoldTasks { get; set; }
+
     public string ResolvedDeadLetterTopic => DeadLetterTopic ?? $"{ApplicationId}-dlq";
 
     /// <summary>

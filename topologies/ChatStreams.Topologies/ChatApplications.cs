@@ -11,7 +11,13 @@ namespace ChatStreams.Topologies;
 /// One streams application of the chat: its short name (what <c>chatstreams topology &lt;name&gt;</c> takes), its
 /// application id (consumer group, transactional ids, internal topic prefix) and how to build its topology.
 /// </summary>
-public sealed record ChatApplication(string Name, string ApplicationId, Func<ContractSerdes, TopologyOptions, TopicSettings, ILoggerFactory, Topology> Build);
+/// <remarks>
+/// An application with a <see cref="RescalableInput"/> runs one instance per generation of that topic (see
+/// docs/operations.md, "Rescaling partitions"); <see cref="Build"/> gets the generation, and the instance runs under
+/// <c>TopicGenerations.ApplicationId(ApplicationId, generation)</c>.
+/// </remarks>
+public sealed record ChatApplication(string Name, string ApplicationId, Func<ContractSerdes, TopologyOptions, TopicSettings, ILoggerFactory, int, Topology> Build,
+    string? RescalableInput = null);
 
 /// <summary>
 /// The chat's streams applications. Each is deployed and scaled on its own (up to its partition count): the
@@ -29,13 +35,13 @@ public static class ChatApplications
     public const int DefaultCommitIntervalMs = 30;
 
     public static readonly ChatApplication Conversation = new("conversation", ConversationTopology.ApplicationId,
-        (serdes, options, _, loggers) => ConversationTopology.Build(serdes, options, loggers));
+        (serdes, options, _, loggers, generation) => ConversationTopology.Build(serdes, options, loggers, generation), Topics.ChatCommands);
 
     public static readonly ChatApplication FanOut = new("fanout", FanOutTopology.ApplicationId,
-        (serdes, options, topics, loggers) => FanOutTopology.Build(serdes, options, topics, loggers));
+        (serdes, options, topics, loggers, _) => FanOutTopology.Build(serdes, options, topics, loggers));
 
     public static readonly ChatApplication Presence = new("presence", PresenceTopology.ApplicationId,
-        (serdes, options, topics, loggers) => PresenceTopology.Build(serdes, options, topics, loggers));
+        (serdes, options, topics, loggers, _) => PresenceTopology.Build(serdes, options, topics, loggers));
 
     public static IReadOnlyList<ChatApplication> All { get; } = [Conversation, FanOut, Presence];
 

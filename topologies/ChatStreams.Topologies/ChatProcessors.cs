@@ -1,4 +1,6 @@
 using ChatStreams.Contracts;
+using ChatStreams.Kafka.Generations;
+using ChatStreams.Streams.Generations;
 using ChatStreams.Streams;
 using ChatStreams.Streams.Runtime;
 using Microsoft.Extensions.Logging;
@@ -13,11 +15,16 @@ namespace ChatStreams.Topologies;
 public sealed class ChatProcessors : IAsyncDisposable
 {
     private readonly List<(ChatApplication Application, KafkaStreams Streams)> _running = [];
+    private readonly List<IAsyncDisposable> _generational = [];
     private readonly ILogger _logger;
 
     private ChatProcessors(ILogger logger) => _logger = logger;
 
-    public IReadOnlyList<(ChatApplication Application, KafkaStreams Streams)> Running => _running;
+    /// <summary>Every instance started so far (a rescalable application has one per running generation).</summary>
+    public IReadOnlyList<(ChatApplication Application, KafkaStreams Streams)> Running
+    {
+        get { lock (_running) return _running.ToList(); }
+    }
 
     /// <summary>Fires when any application stops for good (state Error): the process should exit and be restarted.</summary>
     public event EventHandler<(ChatApplication Application, Exception? Error)>? Failed;
@@ -32,14 +39,14 @@ public sealed class ChatProcessors : IAsyncDisposable
         {
             foreach (var application in applications)
             {
-                var config = streams.ForApplication(application.ApplicationId);
-                var topology = application.Build(serdes, options, topics, loggers);
-                var instance = new KafkaStreams(topology, config, loggers, time);
-                instance.StateChanged += (_, change) =>
+                if (application.RescalableInput is { } input)
                 {
-                    if (change.NewState == KafkaStreamsState.Error) processors.Failed?.Invoke(processors, (application, instance.FatalError));
-                };
-                processors._running.Add((application, instance));
+                    await processors.StartGenerationalAsync(application, input, streams, serdes, options, topics, loggers, time, ct);
+                    continue;
+                }
+                var config = streams.ForApplication(application.ApplicationId);
+                var topology = application.Build(serdes, options, topics, loggers, 1);
+                var instance = processors.Track(application, new KafkaStreams(topology, config, loggers, time));
                 await instance.StartAsync(ct);
                 processors._logger.LogInformation("topology {Name} started (application {ApplicationId})", application.Name, application.ApplicationId);
             }
@@ -52,13 +59,48 @@ public sealed class ChatProcessors : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a rescalable application (the conversation topology reading chat.commands) as one instance per running
+    /// generation of its input, following the generation record in the control topic (docs/operations.md).
+    /// </summary>
+    private async Task StartGenerationalAsync(ChatApplication application, string input, StreamsConfig streams, ContractSerdes serdes,
+        TopologyOptions options, TopicSettings topics, ILoggerFactory loggers, TimeProvider? time, CancellationToken ct)
+    {
+        var watcher = new TopicGenerationWatcher(streams.Kafka, application.ApplicationId, input, topics.Commands.Partitions,
+            loggers.CreateLogger<TopicGenerationWatcher>());
+        _generational.Add(watcher);
+        await watcher.StartAsync(ct);
+        var generations = new GenerationalApplication(watcher, generation =>
+            (application.Build(serdes, options, topics, loggers, generation),
+                streams.ForApplication(TopicGenerations.ApplicationId(application.ApplicationId, generation))), loggers, time);
+        generations.InstanceCreated += (_, instance) => Track(application, instance);
+        _generational.Insert(0, generations); // closed before its watcher
+        await generations.StartAsync(ct);
+        _logger.LogInformation("topology {Name} started (application {ApplicationId}, generations {Generations} of {Topic})", application.Name,
+            application.ApplicationId, string.Join(", ", watcher.Current.RunningGenerations()), input);
+    }
+
+    private KafkaStreams Track(ChatApplication application, KafkaStreams instance)
+    {
+        instance.StateChanged += (_, change) =>
+        {
+            if (change.NewState == KafkaStreamsState.Error) Failed?.Invoke(this, (application, instance.FatalError));
+        };
+        lock (_running) _running.Add((application, instance));
+        return instance;
+    }
+
     /// <summary>True when every application is Running (all tasks assigned and restored).</summary>
-    public bool AllRunning => _running.All(r => r.Streams.State == KafkaStreamsState.Running);
+    public bool AllRunning => Running.All(r => r.Streams.State == KafkaStreamsState.Running);
 
     public async ValueTask DisposeAsync()
     {
-        // Close in reverse start order, all at once: each leaves its group and commits.
-        await Task.WhenAll(_running.AsEnumerable().Reverse().Select(r => r.Streams.CloseAsync(TimeSpan.FromSeconds(30))));
-        _running.Clear();
+        // Generational applications close their instances first (they also stop starting new ones), then the rest, in
+        // reverse start order, all at once: each leaves its group and commits.
+        foreach (var generational in _generational) await generational.DisposeAsync();
+        _generational.Clear();
+        var running = Running;
+        await Task.WhenAll(running.AsEnumerable().Reverse().Select(r => r.Streams.CloseAsync(TimeSpan.FromSeconds(30))));
+        lock (_running) _running.Clear();
     }
 }

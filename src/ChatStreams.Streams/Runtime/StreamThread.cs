@@ -157,7 +157,9 @@ internal sealed partial class StreamThread
         }
         Route(records);
 
-        if (_tasks.AnyWaitingForOffsets) _tasks.AwaitStableOffsets(_consumer);
+        // A held instance (the next generation during a rescale) keeps its tasks waiting here: stores not restored yet,
+        // inputs paused, until the state they need has been written to their changelogs.
+        if (_tasks.AnyWaitingForOffsets && _config.HoldTasks?.Invoke() != true) _tasks.AwaitStableOffsets(_consumer);
         _tasks.Restore(RestoreBudget);
         UpdatePausedPartitions();
 

@@ -71,7 +71,8 @@ public sealed class AllTopologiesEndToEndTests(ChatRegistry registry, ITestOutpu
         using var second = StartWorker("B", kafka, state.Sub("b"));
         await Task.WhenAll(first.WaitForLineAsync(IsRunning, Startup), second.WaitForLineAsync(IsRunning, Startup));
         Log($"workers A (pid {first.ProcessId}) and B (pid {second.ProcessId}) running");
-        await WaitForSessionTableAsync(kafka, sessions);
+        await OutputWaits.SessionTableAsync(kafka, sessions, Startup);
+        Log("the fan-out's sessions table has every connection");
 
         // The commands arrive as a steady stream, as from many clients at once. Once half of them are in and output
         // flows, A dies with SIGKILL in the middle of processing; the rest keeps coming while A is down.
@@ -85,7 +86,7 @@ public sealed class AllTopologiesEndToEndTests(ChatRegistry registry, ITestOutpu
                 await Task.Delay(ChunkInterval);
             }
         });
-        WaitUntil(tail, () => (Volatile.Read(ref produced) >= half && Sequenced(tail.Outputs) > 0 && tail.Outputs.Deliveries.Count > 0) || producing.IsFaulted,
+        OutputWaits.Until(tail, () => (Volatile.Read(ref produced) >= half && Sequenced(tail.Outputs) > 0 && tail.Outputs.Deliveries.Count > 0) || producing.IsFaulted,
             Startup, "half of the commands produced and output flowing");
         var committedAtKill = await kafka.CommittedAsync(ConversationTopology.ApplicationId, Topics.ChatCommands);
         var producedAtKill = Volatile.Read(ref produced);
@@ -111,12 +112,12 @@ public sealed class AllTopologiesEndToEndTests(ChatRegistry registry, ITestOutpu
         var streams = DeliveryExpectations.EventStreams(scenario.Users, scenario.Timelines).ToList();
         var perEdge = ChatScenario.Edges.ToDictionary(e => e, e => streams.Where(s => s.EdgeId == e).Sum(s => s.Seqs.Count));
         var notifications = DeliveryExpectations.Notifications(scenario.Users, scenario.Timelines).Count();
-        var complete = WaitUntil(tail, () =>
+        var complete = OutputWaits.Until(tail, () =>
             tail.Outputs.Events.Count >= events && tail.Outputs.Notifications.Count >= notifications && tail.Outputs.Outcomes >= scenario.Resends.Count &&
             perEdge.All(e => tail.Outputs.ChatEventDeliveries(e.Key) >= e.Value), Completion, "all output", throwOnTimeout: false);
         Log($"{(complete ? "all expected output visible" : "gave up waiting")}: {tail.Outputs.Describe()}; expected {events} chat events, " +
             $"{string.Join(", ", perEdge.Select(e => $"{e.Value} event deliveries at {e.Key}"))}, {scenario.Resends.Count} outcomes, {notifications} notifications");
-        WaitForQuiet(tail);
+        OutputWaits.Quiet(tail);
 
         // B's output from the kill on: its takeover of A's partitions, then the rebalance when A' rejoins.
         LogWorker(second, "B from A's death on (takeover, then A' rejoining)", takeoverMark, IsNoteworthy);
@@ -149,70 +150,9 @@ public sealed class AllTopologiesEndToEndTests(ChatRegistry registry, ITestOutpu
 
     private TopologyWorker StartWorker(string name, EmbeddedKafka kafka, string stateDirectory)
     {
-        var worker = TopologyWorker.Start(name, WorkerEnvironment(kafka, stateDirectory));
+        var worker = TopologyWorker.Start(name, TopologyWorker.Environment(kafka.BootstrapServers, registry.Url, stateDirectory, Partitions, Partitions));
         _workers.Add(worker);
         return worker;
-    }
-
-    private Dictionary<string, string> WorkerEnvironment(EmbeddedKafka kafka, string stateDirectory) => new()
-    {
-        ["Kafka__BootstrapServers"] = kafka.BootstrapServers,
-        // A killed member leaves the group after 6 s instead of the default 30 s.
-        ["Kafka__Extra__session.timeout.ms"] = "6000",
-        ["SchemaRegistry__Url"] = registry.Url,
-        ["Streams__StateDirectory"] = stateDirectory,
-        ["Streams__CommitIntervalMs"] = "100",
-        ["Streams__NumStreamThreads"] = "1",
-        // No connection may go silent during the test: every routing decision depends only on the Connects.
-        ["Topologies__SessionInactivityGap"] = "00:10:00",
-        ["Topics__Commands__Partitions"] = $"{Partitions}",
-        ["Topics__Events__Partitions"] = $"{Partitions}",
-        ["Topics__Receipts__Partitions"] = $"{Partitions}",
-        ["Topics__Sessions__Partitions"] = $"{Partitions}",
-        ["Topics__Presence__Partitions"] = $"{Partitions}",
-        ["Topics__Notifications__Partitions"] = $"{Partitions}",
-        ["Topics__Delivery__Partitions"] = $"{Partitions}",
-    };
-
-    /// <summary>
-    /// The fan-out committed its reading of every Connect (with EOS: its sessions table holds them), so no message can
-    /// be routed before its recipients' connections are known.
-    /// </summary>
-    private async Task WaitForSessionTableAsync(EmbeddedKafka kafka, IReadOnlyDictionary<int, long> lastOffsets)
-    {
-        var deadline = DateTime.UtcNow + Startup;
-        while (true)
-        {
-            var committed = await kafka.CommittedAsync(FanOutTopology.ApplicationId, Topics.ChatSessions);
-            if (lastOffsets.All(p => committed.GetValueOrDefault(p.Key, -1) > p.Value)) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the fan-out did not commit chat.sessions within {Startup.TotalSeconds:0} s");
-            await Task.Delay(100);
-        }
-        Log("the fan-out's sessions table has every connection");
-    }
-
-    private static bool WaitUntil(OutputTail tail, Func<bool> condition, TimeSpan timeout, string what, bool throwOnTimeout = true)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                if (throwOnTimeout) throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}; visible: {tail.Outputs.Describe()}");
-                return false;
-            }
-            tail.Poll(TimeSpan.FromMilliseconds(500));
-        }
-        return true;
-    }
-
-    /// <summary>Reads on until two seconds pass without a new record (late duplicates would show up here too).</summary>
-    private static void WaitForQuiet(OutputTail tail)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var quiet = 0;
-        while (quiet < 4 && DateTime.UtcNow < deadline)
-            quiet = tail.Poll(TimeSpan.FromMilliseconds(500)) == 0 ? quiet + 1 : 0;
     }
 
     private static int Sequenced(ChatOutputs outputs) => outputs.Events.Count(e => e.Value.Payload is not (CommandDeduplicated or CommandRejected));

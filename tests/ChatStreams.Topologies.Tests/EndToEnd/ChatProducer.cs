@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatStreams.Contracts;
 using ChatStreams.Kafka;
+using ChatStreams.Kafka.Generations;
 using chatstreams.v1;
 using Confluent.Kafka;
 using Confluent.Kafka.SyncOverAsync;
@@ -18,9 +19,15 @@ public sealed class ChatProducer : IDisposable
     private readonly IProducer<string, byte[]> _producer;
     private readonly ISerializer<ChatCommand> _commands;
     private readonly ISerializer<SessionEvent> _sessions;
+    private readonly ProducerGeneration? _commandGeneration;
 
-    public ChatProducer(EmbeddedKafka kafka, ISchemaRegistryClient registry, string registryUrl)
+    /// <param name="commandGeneration">
+    /// When given, commands go to the generation of chat.commands it says (as the edge's CommandPublisher does), and
+    /// the switch to a new generation is reported once every command to the old one is acknowledged.
+    /// </param>
+    public ChatProducer(EmbeddedKafka kafka, ISchemaRegistryClient registry, string registryUrl, ProducerGeneration? commandGeneration = null)
     {
+        _commandGeneration = commandGeneration;
         var serdes = new ChatSerdes(registry, new SchemaRegistryClientOptions { Url = registryUrl });
         _commands = serdes.Serializer<ChatCommand>().AsSyncOverAsync();
         _sessions = serdes.Serializer<SessionEvent>().AsSyncOverAsync();
@@ -29,14 +36,19 @@ public sealed class ChatProducer : IDisposable
     }
 
     /// <summary>Produces the commands (key: conversation id) and waits until Kafka acknowledged all of them.</summary>
-    public void Commands(IEnumerable<ChatCommand> commands) =>
-        Produce(Topics.ChatCommands, commands.Select(c => (c.ConversationId, c)), _commands);
+    /// <returns>The generation of chat.commands each command went to.</returns>
+    public IReadOnlyList<int> Commands(IEnumerable<ChatCommand> commands)
+    {
+        var generations = new List<int>();
+        Produce(Topics.ChatCommands, commands.Select(c => (c.ConversationId, c)), _commands, generations);
+        return generations;
+    }
 
     /// <summary>Produces the session events (key: user id); returns the offset of the last one in each partition.</summary>
     public IReadOnlyDictionary<int, long> Sessions(IEnumerable<SessionEvent> sessions) =>
         Produce(Topics.ChatSessions, sessions.Select(s => (s.UserId, s)), _sessions);
 
-    private Dictionary<int, long> Produce<T>(string topic, IEnumerable<(string Key, T Value)> records, ISerializer<T> serializer)
+    private Dictionary<int, long> Produce<T>(string topic, IEnumerable<(string Key, T Value)> records, ISerializer<T> serializer, List<int>? generations = null)
     {
         var reports = new ConcurrentQueue<DeliveryReport<string, byte[]>>();
         var produced = 0;
@@ -44,11 +56,17 @@ public sealed class ChatProducer : IDisposable
         {
             var bytes = serializer.Serialize(value, new SerializationContext(MessageComponentType.Value, topic));
             var message = new Message<string, byte[]> { Key = key, Value = bytes };
+            var lease = generations is null ? null : _commandGeneration?.Acquire();
+            generations?.Add(lease?.Generation ?? 1);
             while (true)
             {
                 try
                 {
-                    _producer.Produce(topic, message, reports.Enqueue);
+                    _producer.Produce(lease?.Topic ?? topic, message, report =>
+                    {
+                        lease?.Dispose();
+                        reports.Enqueue(report);
+                    });
                     produced++;
                     break;
                 }

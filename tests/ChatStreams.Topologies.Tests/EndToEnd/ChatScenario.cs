@@ -69,11 +69,12 @@ public sealed class ChatScenario
             At = _now,
         })).ToList();
 
-    public static ChatScenario Build(int seed, DateTime now, int sendCommands = 1500, double resendShare = 0.1)
+    /// <param name="extraDirects">More direct conversations between online users (1..30), for tests that need many keys.</param>
+    public static ChatScenario Build(int seed, DateTime now, int sendCommands = 1500, double resendShare = 0.1, int extraDirects = 0)
     {
         var scenario = new ChatScenario(now);
         scenario.AddUsers();
-        scenario.Generate(new Random(seed), sendCommands, resendShare);
+        scenario.Generate(new Random(seed), sendCommands, resendShare, extraDirects);
         return scenario;
     }
 
@@ -104,7 +105,7 @@ public sealed class ChatScenario
 
     private static string[] UsersBetween(int first, int last) => Enumerable.Range(first, last - first + 1).Select(UserId).ToArray();
 
-    private void Generate(Random random, int sendCommands, double resendShare)
+    private void Generate(Random random, int sendCommands, double resendShare, int extraDirects)
     {
         ConversationPlan[] conversations =
         [
@@ -120,6 +121,8 @@ public sealed class ChatScenario
             // The big group: 30 members, among them two-edge and offline users.
             new("group-all-hands", ConversationKind.Group, "All hands", UserId(1),
                 [.. UsersBetween(1, 24), .. UsersBetween(28, 30), .. Named(31, 33, 36)], 4.0),
+            .. Enumerable.Range(0, extraDirects).Select(n =>
+                new ConversationPlan($"direct-x{n:D3}", ConversationKind.Direct, null, UserId(1 + n % 30), Named(1 + n % 30, 1 + (n / 30 + n + 1) % 30), 0.4)),
         ];
         MembershipPlan[] changes =
         [

@@ -59,6 +59,31 @@ public sealed partial class TopologyWorker : IDisposable
     }
 
     /// <summary>
+    /// The configuration of a test worker: the broker and registry, its state directory, a 100 ms commit interval, one
+    /// stream thread, and the partition counts the test created its conversation-keyed and user-keyed topics with.
+    /// </summary>
+    public static Dictionary<string, string> Environment(string bootstrapServers, string registryUrl, string stateDirectory,
+        int conversationPartitions, int userPartitions) => new()
+    {
+        ["Kafka__BootstrapServers"] = bootstrapServers,
+        // A killed member leaves the group after 6 s instead of the default 30 s.
+        ["Kafka__Extra__session.timeout.ms"] = "6000",
+        ["SchemaRegistry__Url"] = registryUrl,
+        ["Streams__StateDirectory"] = stateDirectory,
+        ["Streams__CommitIntervalMs"] = "100",
+        ["Streams__NumStreamThreads"] = "1",
+        // No connection may go silent during the test: every routing decision depends only on the Connects.
+        ["Topologies__SessionInactivityGap"] = "00:10:00",
+        ["Topics__Commands__Partitions"] = $"{conversationPartitions}",
+        ["Topics__Events__Partitions"] = $"{conversationPartitions}",
+        ["Topics__Receipts__Partitions"] = $"{conversationPartitions}",
+        ["Topics__Sessions__Partitions"] = $"{userPartitions}",
+        ["Topics__Presence__Partitions"] = $"{userPartitions}",
+        ["Topics__Notifications__Partitions"] = $"{userPartitions}",
+        ["Topics__Delivery__Partitions"] = $"{userPartitions}",
+    };
+
+    /// <summary>
     /// The host is built into its own bin folder (a ProjectReference with ReferenceOutputAssembly=false):
     /// src/ChatStreams.Host/bin/&lt;configuration&gt;/&lt;tfm&gt;/chatstreams.dll, in the configuration of this test build.
     /// </summary>

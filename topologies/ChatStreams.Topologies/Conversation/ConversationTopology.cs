@@ -1,6 +1,8 @@
 using Avro.Specific;
 using ChatStreams.Contracts;
+using ChatStreams.Kafka.Generations;
 using ChatStreams.Streams;
+using ChatStreams.Streams.Generations;
 using ChatStreams.Streams.Serialization;
 using ChatStreams.Streams.State;
 using chatstreams.v1;
@@ -32,13 +34,23 @@ public static class ConversationTopology
     public const string DedupStore = "dedup";
     public const string ReceiptsStore = "receipts";
 
-    public static Topology Build(ContractSerdes serdes, TopologyOptions options, ILoggerFactory? loggers = null)
+    /// <summary>
+    /// Commands pass the <see cref="CutoverGate"/> first: it stops at a rescale's cutover marker and forwards what a
+    /// producer still wrote to this generation afterwards to the next one (docs/operations.md, "Rescaling partitions").
+    /// </summary>
+    public const string CutoverGate = "cutover-gate";
+
+    /// <param name="generation">The generation of chat.commands to read (1: chat.commands, 2: chat.commands.g2 …).</param>
+    public static Topology Build(ContractSerdes serdes, TopologyOptions options, ILoggerFactory? loggers = null, int generation = 1)
     {
-        var logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger(typeof(Sequencer));
+        var factory = loggers ?? NullLoggerFactory.Instance;
+        var logger = factory.CreateLogger(typeof(Sequencer));
         var conversation = options.Conversation;
         return new Topology()
-            .AddSource(CommandsSource, Serdes.String, serdes.Command, Topics.ChatCommands)
-            .AddProcessor(SequencerNode, () => new Sequencer(conversation, logger), CommandsSource)
+            .AddSource(CommandsSource, Serdes.String, serdes.Command, TopicGenerations.TopicName(Topics.ChatCommands, generation))
+            .AddGenerationCutover(CutoverGate, CommandsSource, SequencerNode, TopicGenerations.TopicName(Topics.ChatCommands, generation + 1),
+                Serdes.String, serdes.Command, factory.CreateLogger(typeof(GenerationCutover<,>)))
+            .AddProcessor(SequencerNode, () => new Sequencer(conversation, logger), CutoverGate)
             .AddProcessor(EventsOnly, () => new RecordsOfType<ISpecificRecord, ChatEvent>(), SequencerNode)
             .AddProcessor(ReceiptsOnly, () => new RecordsOfType<ISpecificRecord, ReceiptUpdate>(), SequencerNode)
             .AddSink(EventsSink, Topics.ChatEvents, Serdes.String, serdes.Event, EventsOnly)
