@@ -14,15 +14,15 @@ public static class ChatCtl
     public const int Failed = 1;
     public const int Usage = 2;
 
-    /// <summary>Every chatctl command, in the order --help lists them. rescale-partitions joins after scale-edges.</summary>
+    /// <summary>Every chatctl command, in the order --help lists them. </summary>
     private static IEnumerable<Command> Commands(CtlContext context) =>
     [
         StatusCommand.Create(context),
         TopicsCommand.Create(context),
         ScaleEdgesCommand.Create(context),
+        RescalePartitionsCommand.Create(context),
         ReplaySinkCommand.Create(context),
         AnalyticsCommand.Create(context),
-        RescalePartitionsCommand.Create(context),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration configuration, CancellationToken ct)

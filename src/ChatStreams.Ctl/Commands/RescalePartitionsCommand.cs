@@ -21,8 +21,6 @@ public static class RescalePartitionsCommand
         {
             if (r.GetValue(to) < 1) r.AddError("--to must be a positive partition count, e.g. --to 24");
         });
-        var bootstrap = new Option<string?>("--bootstrap") { Description = "Kafka bootstrap servers (default: Kafka__BootstrapServers)" };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout (progress goes to stderr)" };
         var producerWait = new Option<TimeSpan>("--producer-wait")
         {
             Description = "How long to wait for every edge to report its switch before writing the cutover markers anyway",
@@ -36,13 +34,13 @@ public static class RescalePartitionsCommand
         var command = new Command("rescale-partitions",
             "Rescale chat.commands to more partitions, keeping every conversation's order (resumable: rerun with the same --to)")
         {
-            to, bootstrap, json, producerWait, timeout,
+            to, producerWait, timeout,
         };
         command.SetAction(async (parse, ct) =>
         {
             var kafka = CtlConfiguration.Bind<KafkaOptions>(context.Configuration, KafkaOptions.Section);
-            if (parse.GetValue(bootstrap) is { Length: > 0 } servers) kafka.BootstrapServers = servers;
-            var asJson = parse.GetValue(json);
+            if (parse.GetValue(GlobalOptions.Bootstrap) is { Length: > 0 } servers) kafka.BootstrapServers = servers;
+            var asJson = parse.GetValue(GlobalOptions.Json); // --json: the result on stdout, progress on stderr
             var progressOutput = asJson ? context.Error : context.Output;
             var started = DateTimeOffset.UtcNow;
             var progress = new SynchronousProgress(p =>
