@@ -32,7 +32,7 @@ public sealed class LoadBenchReport(LoadBenchSettings settings, LoadBenchResult 
                         $"was *due* and its id names sender and number; a delivery's latency is its arrival at a member minus that due time, recorded in an HdrHistogram " +
                         $"(1 µs – 1 h, 3 significant digits), so a send that waited behind a slow system or a blocked connection counts its wait (no coordinated " +
                         $"omission). Every member counts, the sender's own connection included. After the last send the generator waits for every delivery until nothing " +
-                        $"new arrives for 10 s; what is missing then is **lost**; a second arrival of one message at one client is a **duplicate**, an arrival before an " +
+                        $"new arrives for 30 s (at most 60 s); what is missing then is **lost**; a second arrival of one message at one client is a **duplicate**, an arrival before an " +
                         $"earlier message of the same sender **out of order**. **Confirmed** is ChatStreams' `ack` (durable in Kafka) or the SignalR hub method returning; " +
                         $"**errors** are refusals, failed sends and connections the server closed. CPU (cores of {machine.Processors}) and peak resident memory are the " +
                         $"system's process trees', from /proc. Before the scenarios, a warm-up of {WarmUpText} (not reported)."))

@@ -51,8 +51,13 @@ public sealed record LoadBenchSettings
     /// <summary>Bisections of a rising run after its first failed step.</summary>
     public int Refinements { get; init; } = 2;
 
+    /// <summary>Scenarios to pick <see cref="ScenarioNames"/> from instead of the full or --quick ones (tests size their own).</summary>
+    public IReadOnlyList<LoadScenario>? Catalog { get; init; }
+
+    private IReadOnlyList<LoadScenario> Available => Catalog ?? (Quick ? QuickScenarios : FullScenarios);
+
     public IReadOnlyList<LoadScenario> Scenarios =>
-        [.. ScenarioNames.Select(name => (Quick ? QuickScenarios : FullScenarios).First(s => s.Name == name))
+        [.. ScenarioNames.Select(name => Available.First(s => s.Name == name))
             .Select(s => Seconds is { } seconds ? s with { Seconds = seconds } : s)];
 
     /// <summary>Clients every system connects once and the scenarios share.</summary>
@@ -64,7 +69,7 @@ public sealed record LoadBenchSettings
         foreach (var system in Systems.Where(s => !AllSystems.Contains(s)))
             problems.Add($"--systems: unknown system '{system}'; use {string.Join(", ", AllSystems)}.");
         if (Systems.Count == 0) problems.Add("--systems: name at least one system.");
-        var known = FullScenarios.Select(s => s.Name).ToList();
+        var known = Available.Select(s => s.Name).ToList();
         foreach (var name in ScenarioNames.Where(n => !known.Contains(n)))
             problems.Add($"--scenarios: unknown scenario '{name}'; use {string.Join(", ", known)}.");
         if (ScenarioNames.Count == 0) problems.Add("--scenarios: name at least one scenario.");

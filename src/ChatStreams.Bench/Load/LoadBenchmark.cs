@@ -17,10 +17,10 @@ public sealed class LoadBenchmark(LoadBenchSettings settings, TextWriter progres
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(2);
 
     /// <summary>After the last send, waiting ends once nothing new arrived for this long: what is missing then is lost.</summary>
-    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>And at the latest this long after the last send (an overloaded rising step).</summary>
-    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
 
     /// <summary>Not reported: JIT, connections and stores of both systems warm up on it.</summary>
     private static readonly LoadScenario WarmUp = new("warm-up", "warm-up", 10, 2, 10, 40, 4);
