@@ -16,6 +16,7 @@ public sealed class DeliveryLedger
     private readonly ConcurrentDictionary<long, Track> _tracks = new();
     private readonly int _firstNumber;
     private long _strays;
+    private long _outsiders;
 
     /// <param name="conversations">Each conversation's members (client indexes); every sender must be a member of exactly one.</param>
     public DeliveryLedger(IEnumerable<(string ConversationId, IReadOnlyList<int> Members)> conversations, int firstNumber = 0)
@@ -47,14 +48,14 @@ public sealed class DeliveryLedger
             Interlocked.Increment(ref _strays);
             return false;
         }
+        if (!members.Contains(delivery.Recipient) || !members.Contains(sender))
+        {
+            Interlocked.Increment(ref _outsiders);
+            return false;
+        }
         var track = _tracks.GetOrAdd(((long)delivery.Recipient << 32) | (uint)sender, _ => new Track());
         lock (track)
         {
-            if (!members.Contains(delivery.Recipient) || !members.Contains(sender))
-            {
-                track.Unexpected++;
-                return false;
-            }
             var index = number - _firstNumber;
             while (track.Counts.Count <= index) track.Counts.Add(0);
             if (track.Counts[index]++ > 0)
@@ -71,7 +72,7 @@ public sealed class DeliveryLedger
     /// <summary>The phase's accounting now; lost counts every expected delivery that has not arrived (yet).</summary>
     public DeliveryTally Tally()
     {
-        long expected = 0, delivered = 0, duplicates = 0, outOfOrder = 0, unexpected = 0, beyond = 0;
+        long expected = 0, delivered = 0, duplicates = 0, outOfOrder = 0, beyond = 0;
         foreach (var (id, members) in _members)
         foreach (var sender in members)
         {
@@ -90,11 +91,10 @@ public sealed class DeliveryLedger
                         }
                     duplicates += track.Duplicates;
                     outOfOrder += track.OutOfOrder;
-                    unexpected += track.Unexpected;
                 }
             }
         }
-        return new DeliveryTally(expected, delivered, expected - delivered, duplicates, outOfOrder, unexpected + beyond, Interlocked.Read(ref _strays));
+        return new DeliveryTally(expected, delivered, expected - delivered, duplicates, outOfOrder, Interlocked.Read(ref _outsiders) + beyond, Interlocked.Read(ref _strays));
     }
 
     /// <summary>Messages this phase sent.</summary>
@@ -112,7 +112,6 @@ public sealed class DeliveryLedger
         public int Highest = -1;
         public long Duplicates;
         public long OutOfOrder;
-        public long Unexpected;
     }
 }
 
