@@ -26,3 +26,9 @@ bench edge --output docs/benchmarks.md
 # History (SQLite), search (Lucene) and analytics (DuckDB, and ClickHouse when clickhouse-server is installed) sinks: rows/s
 # each lands from a standing start and freshness, a message's commit → readable in the store, p50/p99 (section "## Sinks").
 bench sinks --output docs/benchmarks.md
+
+# Load: up to 1,000 WebSocket clients, open-loop sends, end-to-end latency (HdrHistogram, from each send's due time), throughput,
+# loss and duplicates, CPU and memory — ChatStreams and a SignalR + Redis baseline (redis-server must be installed), every
+# scenario on both: direct chats, groups of 50, a group of 1,000, a reconnect storm, a rising-rate search for p99 < 100 ms.
+# About 15 minutes; writes docs/benchmarks/load.json and load-latency.svg (section "## Load: ChatStreams and a SignalR + Redis baseline").
+bench load --output docs/benchmarks.md --results-dir docs/benchmarks

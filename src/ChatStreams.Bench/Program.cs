@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ChatStreams.Bench.BrokerBench;
 using ChatStreams.Bench.Edge;
+using ChatStreams.Bench.Load;
 using ChatStreams.Bench.Sinks;
 using ChatStreams.Bench.Streams;
 using ChatStreams.Bench.Topologies;
@@ -13,5 +14,6 @@ var root = new RootCommand("ChatStreams benchmarks")
     TopologiesBenchCommand.Create(),
     EdgeBenchCommand.Create(),
     SinksBenchCommand.Create(),
+    LoadBenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -46,16 +46,28 @@ public sealed class ChatSocket : IAsyncDisposable
     public int AckCount => Volatile.Read(ref _ackCount);
     public bool Closed => _closed;
 
-    private ChatSocket(BenchAccount account, string deviceId)
+    /// <summary>When set, message frames go here as they arrive and neither they nor acks are kept (long load runs).</summary>
+    private readonly Action<ReceivedMessage>? _onMessage;
+    private readonly Action<ReceivedAck>? _onAck;
+
+    private ChatSocket(BenchAccount account, string deviceId, Action<ReceivedMessage>? onMessage, Action<ReceivedAck>? onAck)
     {
         Account = account;
         DeviceId = deviceId;
+        _onMessage = onMessage;
+        _onAck = onAck;
     }
 
-    /// <summary>Connects, waits for the ready frame and sends an empty resume right away, as the protocol asks of a client.</summary>
-    public static async Task<ChatSocket> ConnectAsync(string gatewayUrl, BenchAccount account, string deviceId, CancellationToken ct)
+    /// <summary>
+    /// Connects, waits for the ready frame and sends a resume right away, as the protocol asks of a client: empty, or
+    /// with <paramref name="cursors"/> (the last seq held per conversation) when the device comes back.
+    /// </summary>
+    /// <param name="onMessage">Receives each message frame instead of <see cref="Messages"/> keeping it.</param>
+    /// <param name="onAck">With <paramref name="onMessage"/>: receives each ack instead of <see cref="Acks"/> keeping it.</param>
+    public static async Task<ChatSocket> ConnectAsync(string gatewayUrl, BenchAccount account, string deviceId, CancellationToken ct,
+        IReadOnlyDictionary<string, long>? cursors = null, Action<ReceivedMessage>? onMessage = null, Action<ReceivedAck>? onAck = null)
     {
-        var socket = new ChatSocket(account, deviceId);
+        var socket = new ChatSocket(account, deviceId, onMessage, onAck);
         try
         {
             var url = new UriBuilder(gatewayUrl.TrimEnd('/') + "/ws") { Query = "deviceId=" + Uri.EscapeDataString(deviceId) };
@@ -73,7 +85,7 @@ public sealed class ChatSocket : IAsyncDisposable
             {
                 throw new TimeoutException($"{account.Username}/{deviceId}: no ready frame within {ConnectTimeout.TotalSeconds:0} s of connecting to {url.Uri}");
             }
-            await socket.SendTextAsync("""{"type":"resume","cursors":{}}""", ct);
+            await socket.SendTextAsync(JsonSerializer.Serialize(new { type = "resume", cursors = cursors ?? new Dictionary<string, long>() }), ct);
             return socket;
         }
         catch
@@ -160,14 +172,17 @@ public sealed class ChatSocket : IAsyncDisposable
                     _ready.TrySetResult(Text(frame, "edge") ?? "?");
                     break;
                 case "ack" when Text(frame, "id") is { } id:
-                    lock (_acks) _acks.Add(new ReceivedAck(id, frame.TryGetProperty("duplicate", out var d) && d.ValueKind == JsonValueKind.True, arrivedAt));
+                    var ack = new ReceivedAck(id, frame.TryGetProperty("duplicate", out var d) && d.ValueKind == JsonValueKind.True, arrivedAt);
+                    if (_onMessage is not null) _onAck?.Invoke(ack);
+                    else lock (_acks) _acks.Add(ack);
                     Interlocked.Increment(ref _ackCount);
                     break;
                 case "message":
                     var body = Text(frame, "body");
                     var message = new ReceivedMessage(Text(frame, "conversationId") ?? "", frame.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var n) ? n : -1,
                         Text(frame, "id"), MessageStamp.TryRead(body, out var sentAt) ? sentAt : null, arrivedAt);
-                    lock (_messages) _messages.Add(message);
+                    if (_onMessage is not null) _onMessage(message);
+                    else lock (_messages) _messages.Add(message);
                     Interlocked.Increment(ref _messageCount);
                     break;
                 case "conversation" when Text(frame, "conversationId") is { } conversation:
@@ -190,6 +205,13 @@ public sealed class ChatSocket : IAsyncDisposable
 
     private static string? Text(JsonElement frame, string name) =>
         frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Drops the connection as a network failure would: no close handshake, nothing reported as an error.</summary>
+    public void Abort()
+    {
+        _closing = true;
+        _socket.Abort();
+    }
 
     public async ValueTask DisposeAsync()
     {

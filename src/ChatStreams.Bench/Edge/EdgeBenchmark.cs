@@ -13,7 +13,6 @@ namespace ChatStreams.Bench.Edge;
 /// </summary>
 public sealed class EdgeBenchmark(EdgeBenchSettings settings, TextWriter progress)
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>A run that sees no new ack or message frame for this long has stalled: what is missing then is lost.</summary>
@@ -78,48 +77,13 @@ public sealed class EdgeBenchmark(EdgeBenchSettings settings, TextWriter progres
         }
     }
 
-    /// <summary>Waits until /gateway/status shows every edge probed healthy and available; returns how many there are.</summary>
-    private async Task<int> WaitForEdgesAsync(ChatRestClient api, ChatUpProcess? up, CancellationToken ct)
-    {
-        var deadline = Stopwatch.StartNew();
-        GatewayStatus? last = null;
-        string? failure = null;
-        while (true)
-        {
-            try
-            {
-                last = await api.StatusAsync(ct);
-                if (last.AllReady) return last.Edges;
-            }
-            catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
-            {
-                failure = e.Message;
-            }
-            if (deadline.Elapsed > ReadyTimeout)
-                throw new TimeoutException($"{api.GatewayUrl}/gateway/status did not show every edge healthy within {ReadyTimeout.TotalSeconds:0} s " +
-                                           $"(last: {(last is null ? failure ?? "no answer" : $"{last.Ready} of {last.Edges} ready")}){HostLog(up)}");
-            await Task.Delay(200, ct);
-        }
-    }
+    private async Task<int> WaitForEdgesAsync(ChatRestClient api, ChatUpProcess? up, CancellationToken ct) =>
+        await ChatSystemReadiness.WaitForEdgesAsync(api, up, ct);
 
-    /// <summary>
-    /// The topologies join their consumer groups after `up` announces itself; until the sequencer runs, a REST change answers
-    /// 202 (pending). Measuring starts once a conversation is created end to end (201).
-    /// </summary>
     private async Task WaitForSequencerAsync(ChatRestClient api, ChatUpProcess? up, CancellationToken ct)
     {
         var accounts = await RegisterAsync("readiness", 2, ct, timed: false);
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var (status, _, body) = await api.CreateConversationAsync(accounts[0], "direct", null, [accounts[1]], ct);
-            if (status is HttpStatusCode.Created or HttpStatusCode.OK) return;
-            if (status != HttpStatusCode.Accepted)
-                throw new InvalidOperationException($"creating a conversation through {api.GatewayUrl} answered {(int)status}: {body}");
-            if (deadline.Elapsed > ReadyTimeout)
-                throw new TimeoutException($"the sequencer did not decide a conversation creation within {ReadyTimeout.TotalSeconds:0} s (still 202){HostLog(up)}");
-            await Task.Delay(500, ct);
-        }
+        await ChatSystemReadiness.WaitForSequencerAsync(api, up, accounts[0], accounts[1], ct);
     }
 
     /// <summary>Pairs in direct conversations: each sender sends <paramref name="messages"/>; its partner, on the other edge, receives them.</summary>
@@ -354,8 +318,6 @@ public sealed class EdgeBenchmark(EdgeBenchSettings settings, TextWriter progres
         $"send → ack p50 {r.SendToAck.P50Ms:N1} ms, p99 {r.SendToAck.P99Ms:N1} ms; send → message p50 {r.SendToMessage.P50Ms:N1} ms, p99 {r.SendToMessage.P99Ms:N1} ms, " +
         $"max {r.SendToMessage.MaxMs:N0} ms; {r.MessagesPerSecond:N0} messages/s, {r.DeliveriesPerSecond:N0} deliveries/s over {r.Seconds:N1} s; " +
         $"lost {r.Check.Lost}, duplicates {r.Check.Duplicates}, out of order {r.Check.OutOfOrder}, errors {r.Errors.Count}");
-
-    private static string HostLog(ChatUpProcess? up) => up is null ? "" : $"; the host's last output:\n{up.RecentLog()}";
 
     /// <summary>A sending connection, its conversation and the timestamp of each of its sends.</summary>
     private sealed record Sender(ChatSocket Socket, string ConversationId, long[] SentAt);

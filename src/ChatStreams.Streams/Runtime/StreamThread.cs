@@ -177,11 +177,23 @@ internal sealed partial class StreamThread
     {
         var busy = _tasks.Running.Any(t => t.BufferedRecords > 0) || _changelogReader.HasPending || _tasks.AnyWaitingForOffsets;
         var batch = new List<ConsumeResult<byte[]?, byte[]?>>();
-        var first = _consumer.Consume(busy ? TimeSpan.Zero : IdlePollTimeout);
+        var first = _consumer.Consume(busy ? TimeSpan.Zero : IdleWait());
         if (first is null) return batch;
         batch.Add(first);
         while (batch.Count < _config.MaxPollRecords && _consumer.Consume(TimeSpan.Zero) is { } next) batch.Add(next);
         return batch;
+    }
+
+    /// <summary>
+    /// How long an idle poll may wait: <see cref="IdlePollTimeout"/>, but no later than the next commit when processed records
+    /// wait for it. Under exactly-once nothing this thread wrote is visible downstream before its commit, so waiting the full
+    /// idle timeout after the last record of a burst would hold every output of that burst back by up to that much.
+    /// </summary>
+    private TimeSpan IdleWait()
+    {
+        if (!_uncommittedWork && !_producer.TransactionInFlight) return IdlePollTimeout;
+        var untilCommit = TimeSpan.FromMilliseconds(_config.CommitIntervalMs) - (_clock.Elapsed - _lastCommit);
+        return untilCommit <= TimeSpan.Zero ? TimeSpan.Zero : untilCommit < IdlePollTimeout ? untilCommit : IdlePollTimeout;
     }
 
     private void Route(List<ConsumeResult<byte[]?, byte[]?>> records)
