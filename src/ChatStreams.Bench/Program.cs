@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChatStreams.Bench.BrokerBench;
+using ChatStreams.Bench.Chaos;
 using ChatStreams.Bench.Edge;
 using ChatStreams.Bench.Sinks;
 using ChatStreams.Bench.Streams;
@@ -13,5 +14,6 @@ var root = new RootCommand("ChatStreams benchmarks")
     TopologiesBenchCommand.Create(),
     EdgeBenchCommand.Create(),
     SinksBenchCommand.Create(),
+    ChaosCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
