@@ -37,6 +37,7 @@ public sealed class ChaosCampaign(ChaosSettings settings, TextWriter progress)
         Directory.CreateDirectory(work);
         progress.WriteLine($"chaos: work directory {work}");
         var verdict = await RunInAsync(work, ct);
+        await File.WriteAllLinesAsync(Path.Combine(work, "streams.txt"), verdict.StreamDetails.Concat(verdict.Problems), ct);
         if (!verdict.Passed) progress.WriteLine($"chaos: checks failed; data and logs kept in {work}");
         else if (settings.WorkDirectory is null) TryDelete(work);
         return verdict;

@@ -42,6 +42,8 @@ public sealed record ChaosVerdict
     public int BrokerRequestFaults { get; init; }
     public required IReadOnlyDictionary<string, int> ErrorCodes { get; init; }
     public TimeSpan Drain { get; init; }
+    /// <summary>Per device and conversation whose stream failed: what it holds and the missing seq ranges (for the campaign's log).</summary>
+    public IReadOnlyList<string> StreamDetails { get; init; } = [];
 
     public long Lost => Streams.Lost;
     public long Duplicated => Streams.Duplicates + DoubleSequenced;
@@ -65,13 +67,16 @@ public sealed record ChaosVerdict
         var latencies = new List<(long Due, long Ticks)>();
         var completion = new Dictionary<string, long>(StringComparer.Ordinal);
         var byId = sent.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var details = new List<string>();
         foreach (var conversation in conversations)
         {
             var n = sent.Count(s => s.Conversation == conversation.Index);
             foreach (var device in conversation.Members)
             {
                 var arrivals = device.Arrivals(conversation.ConversationId);
-                streams += SequenceCheck.Of(arrivals.Select(a => a.Seq), 2, n + 1);
+                var check = SequenceCheck.Of(arrivals.Select(a => a.Seq), 2, n + 1);
+                streams += check;
+                if (!check.Passed) details.Add($"{device.Account.Username} in {conversation.ConversationId} (n={n}): {check}; {arrivals.Count} frames, connects {device.Connects}, cursor {device.Cursor(conversation.ConversationId)}, missing {MissingRanges(arrivals.Select(a => a.Seq), n + 1)}");
                 expected += n;
                 delivered += arrivals.Select(a => a.Seq).Distinct().Count(seq => seq >= 2 && seq <= n + 1);
                 foreach (var arrival in arrivals)
@@ -94,7 +99,9 @@ public sealed record ChaosVerdict
         var history = 0;
         var search = 0;
         var analytics = 0;
-        var analyticsCounts = await EventuallyAsync(async () =>
+        // One shared wait (not one per check): a store that is wrong stays wrong, and the campaign should end.
+        var sinkDeadline = Stopwatch.GetTimestamp() + 90 * Stopwatch.Frequency;
+        var analyticsCounts = await EventuallyAsync(sinkDeadline, async () =>
         {
             var counts = await stores.AnalyticsMessageCountsAsync(null, ct);
             var ok = counts is not null && conversations.All(c => counts.GetValueOrDefault(c.ConversationId) == sent.Count(s => s.Conversation == c.Index));
@@ -103,7 +110,7 @@ public sealed record ChaosVerdict
         foreach (var conversation in conversations)
         {
             var ids = sent.Where(s => s.Conversation == conversation.Index).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-            var (historyOk, _) = await EventuallyAsync(async () =>
+            var (historyOk, _) = await EventuallyAsync(sinkDeadline, async () =>
             {
                 var items = await stores.HistoryAsync(conversation, ct);
                 var ok = items is not null && items.Count == ids.Count && items.Select(i => i.Seq).SequenceEqual(Enumerable.Range(2, ids.Count).Select(i => (long)i))
@@ -111,7 +118,7 @@ public sealed record ChaosVerdict
                 return (ok, items);
             }, ct);
             if (!historyOk) history++;
-            var (searchOk, _) = await EventuallyAsync(async () =>
+            var (searchOk, _) = await EventuallyAsync(sinkDeadline, async () =>
             {
                 var hits = await stores.SearchCountAsync(conversation, conversation.Word, ct);
                 return (hits == ids.Count, hits);
@@ -176,13 +183,27 @@ public sealed record ChaosVerdict
             BrokerRequestFaults = brokerRequestFaults,
             ErrorCodes = errors,
             Drain = drain,
+            StreamDetails = details,
         };
     }
 
-    /// <summary>Retries a check for up to 60 s: the sinks land the last messages a moment after the devices got them.</summary>
-    private static async Task<(bool Ok, T? Value)> EventuallyAsync<T>(Func<Task<(bool Ok, T? Value)>> check, CancellationToken ct)
+    private static string MissingRanges(IEnumerable<long> seqs, long last)
     {
-        var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
+        var held = seqs.ToHashSet();
+        var ranges = new List<string>();
+        for (long seq = 2; seq <= last; seq++)
+        {
+            if (held.Contains(seq)) continue;
+            var from = seq;
+            while (seq + 1 <= last && !held.Contains(seq + 1)) seq++;
+            ranges.Add(from == seq ? $"{from}" : $"{from}-{seq}");
+        }
+        return ranges.Count == 0 ? "none" : string.Join(",", ranges.Take(12)) + (ranges.Count > 12 ? ",…" : "");
+    }
+
+    /// <summary>Retries a check until <paramref name="deadline"/>: the sinks land the last messages a moment after the devices got them.</summary>
+    private static async Task<(bool Ok, T? Value)> EventuallyAsync<T>(long deadline, Func<Task<(bool Ok, T? Value)>> check, CancellationToken ct)
+    {
         while (true)
         {
             var result = await check();
