@@ -170,10 +170,10 @@ public sealed class ChaosCampaign(ChaosSettings settings, TextWriter progress)
             await devices[u].StartAsync(mine, ct);
         }
         var conversations = memberships.Select((m, c) => new ChaosConversation(c, ids[c], m.Select(u => devices[u]).ToArray())).ToArray();
-        var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
+        var deadline = Stopwatch.GetTimestamp() + 180 * Stopwatch.Frequency;
         while (conversations.Any(c => c.Members.Any(d => d.Cursor(c.ConversationId) < 1)))
         {
-            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("not every device got its conversations' first event within 60 s");
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("not every device got its conversations' first event within 180 s");
             await Task.Delay(100, ct);
         }
         return conversations;

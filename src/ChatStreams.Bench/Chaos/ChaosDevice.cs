@@ -67,6 +67,9 @@ public sealed class ChaosDevice : IAsyncDisposable
     /// <summary>Highest seq held per conversation (what the next resume sends).</summary>
     public long Cursor(string conversationId) => _cursors.GetValueOrDefault(conversationId);
 
+    /// <summary>Frames received by type (diagnostics of a failed check).</summary>
+    public ConcurrentDictionary<string, int> FrameCounts { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The acks this device got, with the time they arrived (the first one per id).</summary>
     public ConcurrentDictionary<string, long> Acked { get; } = new(StringComparer.Ordinal);
 
@@ -161,6 +164,7 @@ public sealed class ChaosDevice : IAsyncDisposable
     {
         using var document = JsonDocument.Parse(json);
         var frame = document.RootElement;
+        FrameCounts.AddOrUpdate(Text(frame, "type") ?? "?", 1, (_, k) => k + 1);
         switch (Text(frame, "type"))
         {
             case "ready":

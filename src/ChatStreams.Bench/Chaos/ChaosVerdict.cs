@@ -76,7 +76,7 @@ public sealed record ChaosVerdict
                 var arrivals = device.Arrivals(conversation.ConversationId);
                 var check = SequenceCheck.Of(arrivals.Select(a => a.Seq), 2, n + 1);
                 streams += check;
-                if (!check.Passed) details.Add($"{device.Account.Username} in {conversation.ConversationId} (n={n}): {check}; {arrivals.Count} frames, connects {device.Connects}, cursor {device.Cursor(conversation.ConversationId)}, missing {MissingRanges(arrivals.Select(a => a.Seq), n + 1)}");
+                if (!check.Passed) details.Add($"{device.Account.Username} in {conversation.ConversationId} (n={n}): {check}; {arrivals.Count} frames, connects {device.Connects}, cursor {device.Cursor(conversation.ConversationId)}, missing {MissingRanges(arrivals.Select(a => a.Seq), n + 1)}; frames {string.Join(" ", device.FrameCounts.OrderBy(f => f.Key).Select(f => $"{f.Key}={f.Value}"))}");
                 expected += n;
                 delivered += arrivals.Select(a => a.Seq).Distinct().Count(seq => seq >= 2 && seq <= n + 1);
                 foreach (var arrival in arrivals)
