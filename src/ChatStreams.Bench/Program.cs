@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChatStreams.Bench.BrokerBench;
+using ChatStreams.Bench.Chaos;
 using ChatStreams.Bench.Edge;
 using ChatStreams.Bench.Load;
 using ChatStreams.Bench.Sinks;
@@ -15,5 +16,6 @@ var root = new RootCommand("ChatStreams benchmarks")
     EdgeBenchCommand.Create(),
     SinksBenchCommand.Create(),
     LoadBenchCommand.Create(),
+    ChaosCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace ChatStreams.Host;
 
 /// <summary>A loopback port free right now, for a child process that is told its port on the command line.</summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Pick()
     {

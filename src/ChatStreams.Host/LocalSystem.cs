@@ -25,8 +25,10 @@ public sealed class LocalSystem : IAsyncDisposable
     /// <param name="GatewayPort">Port of the gateway, the system's public URL (0 = any free port).</param>
     /// <param name="FrontPort">Port of /healthz and /status of `up` itself (0 = any free port).</param>
     /// <param name="EdgeCount">Edges to run behind the gateway.</param>
+    /// <param name="ExternalKafka">Bootstrap servers of a Kafka to use instead of starting the embedded broker (e.g. a
+    /// `chatstreams broker` run on its own, which a fault campaign kills and restarts); null runs the broker in this process.</param>
     public sealed record Settings(string DataDirectory, BrokerOptions Broker, int RegistryPort, int FrontPort, IConfiguration Configuration,
-        int GatewayPort = 0, int EdgeCount = 2);
+        int GatewayPort = 0, int EdgeCount = 2, string? ExternalKafka = null);
 
     private readonly ILogger _logger;
     private KafkaBroker? _broker;
@@ -37,7 +39,9 @@ public sealed class LocalSystem : IAsyncDisposable
 
     private LocalSystem(ILogger logger) => _logger = logger;
 
-    public KafkaBroker Broker => _broker ?? throw new InvalidOperationException("not started");
+    /// <summary>The embedded broker; null when the system uses an external Kafka (<see cref="Settings.ExternalKafka"/>).</summary>
+    public KafkaBroker? Broker => _broker;
+    public string KafkaBootstrap { get; private set; } = "";
     public string RegistryUrl => _registry?.Url ?? throw new InvalidOperationException("not started");
     public string FrontUrl { get; private set; } = "";
     /// <summary>The public URL: the gateway in front of the edges.</summary>
@@ -64,7 +68,12 @@ public sealed class LocalSystem : IAsyncDisposable
     private async Task StartCoreAsync(Settings settings, ILoggerFactory loggers, CancellationToken ct)
     {
         Directory.CreateDirectory(settings.DataDirectory);
-        _broker = await KafkaBroker.StartAsync(settings.Broker, loggers);
+        if (settings.ExternalKafka is { Length: > 0 } external) KafkaBootstrap = external;
+        else
+        {
+            _broker = await KafkaBroker.StartAsync(settings.Broker, loggers);
+            KafkaBootstrap = _broker.BootstrapServers;
+        }
 
         _registry = await SchemaRegistryServer.StartAsync(new SchemaRegistryOptions
         {
@@ -74,9 +83,9 @@ public sealed class LocalSystem : IAsyncDisposable
         var schemas = await SchemaFolder.RegisterAllAsync(_registry, SchemasDirectory());
         _logger.LogInformation("registered {Count} schemas", schemas.Count);
 
-        var kafka = new KafkaOptions { BootstrapServers = _broker.BootstrapServers };
+        var kafka = new KafkaOptions { BootstrapServers = KafkaBootstrap };
         settings.Configuration.GetSection(KafkaOptions.Section).Bind(kafka);
-        kafka.BootstrapServers = _broker.BootstrapServers;
+        kafka.BootstrapServers = KafkaBootstrap;
         var topics = new TopicSettings();
         settings.Configuration.GetSection(TopicSettings.SectionName).Bind(topics);
         if (topics.Validate() is { Count: > 0 } problems)
@@ -87,12 +96,16 @@ public sealed class LocalSystem : IAsyncDisposable
             await provisioner.EnsureAsync(topics.FixedSpecs(), ct);
         }
 
-        _supervisor = new ProcessSupervisor(loggers, TimeProvider.System);
+        var restarts = new RestartPolicy();
+        settings.Configuration.GetSection(RestartPolicy.Section).Bind(restarts);
+        if (restarts.Validate() is { Count: > 0 } restartProblems)
+            throw new InvalidOperationException("invalid Supervision configuration: " + string.Join("; ", restartProblems));
+        _supervisor = new ProcessSupervisor(loggers, TimeProvider.System, restarts);
         // Components run as child processes of this binary, as a cluster deploys them; each gets the embedded
         // endpoints through the standard configuration keys. Edges, gateway and sinks are added as they land.
         var endpoints = new Dictionary<string, string>
         {
-            ["Kafka__BootstrapServers"] = _broker.BootstrapServers,
+            ["Kafka__BootstrapServers"] = KafkaBootstrap,
             ["SchemaRegistry__Url"] = _registry.Url,
         };
         _supervisor.Start(new ChildSpec("topologies", ["topology", "all"], new Dictionary<string, string>(Operations("topologies", endpoints))
@@ -212,12 +225,12 @@ public sealed class LocalSystem : IAsyncDisposable
         _front.MapMetrics();
         _front.MapGet("/status", () => Results.Json(new
         {
-            kafka = Broker.BootstrapServers,
+            kafka = KafkaBootstrap,
             registry = RegistryUrl,
             gateway = GatewayUrl,
             edges = EdgeUrls,
             redis = RedisAddress,
-            topics = Broker.Catalog.Topics.Where(t => !t.IsInternal).Select(t => new { t.Name, partitions = t.Partitions.Count }),
+            topics = Broker?.Catalog.Topics.Where(t => !t.IsInternal).Select(t => new { t.Name, partitions = t.Partitions.Count }),
             components = Supervisor.Children.Select(c => new
             {
                 c.Name, pid = c.ProcessId, restarts = c.Restarts,

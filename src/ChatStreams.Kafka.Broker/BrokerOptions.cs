@@ -46,4 +46,7 @@ public sealed class BrokerOptions
 
     /// <summary>How often retention and compaction run (log.retention.check.interval.ms).</summary>
     public int RetentionCheckIntervalMs { get; set; } = 60_000;
+
+    /// <summary>Injected request faults for fault campaigns; off by default.</summary>
+    public RequestFaultOptions Faults { get; set; } = new();
 }

@@ -32,6 +32,7 @@ public sealed class TopologyOptions
         if (Conversation.EditableMessages < 1) errors.Add("Topologies:Conversation:EditableMessages must be at least 1.");
         if (FanOut.NotificationPreviewLength < 0) errors.Add("Topologies:FanOut:NotificationPreviewLength must not be negative.");
         if (FanOut.SessionPurgeInterval <= TimeSpan.Zero) errors.Add("Topologies:FanOut:SessionPurgeInterval must be positive.");
+        if (FanOut.SessionPurgeAfter < SessionInactivityGap) errors.Add("Topologies:FanOut:SessionPurgeAfter must be at least Topologies:SessionInactivityGap.");
         if (Presence.OfflineDebounce < TimeSpan.Zero) errors.Add("Topologies:Presence:OfflineDebounce must not be negative.");
         if (Presence.CheckInterval <= TimeSpan.Zero) errors.Add("Topologies:Presence:CheckInterval must be positive (e.g. 00:00:01).");
         if (Presence.MaxGroupSize < 0) errors.Add("Topologies:Presence:MaxGroupSize must not be negative.");
@@ -75,6 +76,13 @@ public sealed class FanOutOptions
 
     /// <summary>How often the sessions table drops users whose connections all went silent.</summary>
     public TimeSpan SessionPurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a connection must have been silent by the wall clock before the purge drops it from the table. Far
+    /// longer than the inactivity gap on purpose: routing judges silence by the stream's time (see SessionClock), and
+    /// a purge by the wall clock while the topology is still catching up on chat.sessions would drop live connections.
+    /// </summary>
+    public TimeSpan SessionPurgeAfter { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>Rules of the presence topology.</summary>

@@ -17,6 +17,8 @@ public sealed class ChatUpProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _log = new();
+    private readonly bool _ownsDirectory;
+    private StreamWriter? _logFile;
 
     public string DataDirectory { get; }
 
@@ -24,26 +26,34 @@ public sealed class ChatUpProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
     public UpAnnouncement Endpoints { get; private set; } = null!;
 
-    private ChatUpProcess(Process process, string dataDirectory)
+    private ChatUpProcess(Process process, string dataDirectory, bool ownsDirectory, string? logPath)
     {
         _process = process;
         DataDirectory = dataDirectory;
+        _ownsDirectory = ownsDirectory;
+        if (logPath is not null) _logFile = new StreamWriter(logPath, append: true) { AutoFlush = true };
     }
 
     /// <summary>The host binary the bench's build copies beside itself (its ProjectReference on ChatStreams.Host).</summary>
     public static string HostBinary => Path.Combine(AppContext.BaseDirectory, "chatstreams.dll");
 
     /// <summary>Starts the system and returns once it printed its "ChatStreams is up" line (edges may still be warming up).</summary>
-    public static async Task<ChatUpProcess> StartAsync(CancellationToken ct)
+    /// <param name="arguments">More arguments of `up` (e.g. --kafka of a broker run on its own).</param>
+    /// <param name="environment">Extra environment of `up`, which its children inherit.</param>
+    /// <param name="dataDirectory">The data directory, kept afterwards; null: a throw-away one, deleted on dispose.</param>
+    /// <param name="logPath">A file that receives every line the system prints.</param>
+    public static async Task<ChatUpProcess> StartAsync(CancellationToken ct, IReadOnlyList<string>? arguments = null,
+        IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null, string? logPath = null)
     {
         if (!File.Exists(HostBinary))
             throw new InvalidOperationException($"{HostBinary} is missing: build src/ChatStreams.Bench, which builds the host beside it, or pass --url of a running system.");
-        var data = Path.Combine(Path.GetTempPath(), "chatstreams-edge-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "chatstreams-edge-bench-" + Guid.NewGuid().ToString("N")[..12]);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { HostBinary, "up", "--data-dir", data, "--port", "0", "--kafka-port", "0", "--registry-port", "0" })
+        foreach (var argument in new[] { HostBinary, "up", "--data-dir", data, "--port", "0", "--kafka-port", "0", "--registry-port", "0" }.Concat(arguments ?? []))
             info.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start `dotnet chatstreams.dll up`");
-        var up = new ChatUpProcess(process, data);
+        var up = new ChatUpProcess(process, data, ownsDirectory: dataDirectory is null, logPath);
         try
         {
             up.Endpoints = await up.WaitForAnnouncementAsync(ct);
@@ -82,6 +92,7 @@ public sealed class ChatUpProcess : IAsyncDisposable
     {
         lock (_log)
         {
+            _logFile?.WriteLine(line);
             _log.Enqueue(line);
             if (_log.Count > KeptLogLines) _log.Dequeue();
         }
@@ -108,6 +119,12 @@ public sealed class ChatUpProcess : IAsyncDisposable
             }
         }
         _process.Dispose();
+        lock (_log)
+        {
+            _logFile?.Dispose();
+            _logFile = null;
+        }
+        if (!_ownsDirectory) return;
         try { Directory.Delete(DataDirectory, recursive: true); }
         catch (DirectoryNotFoundException) { }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -17,10 +17,11 @@ internal static class UpCommand
         var edges = new Option<int>("--edges") { Description = "Number of edges behind the gateway", DefaultValueFactory = _ => 2 };
         var kafkaPort = new Option<int>("--kafka-port") { Description = "Port of the embedded Kafka broker (0 = any free port)", DefaultValueFactory = _ => 9092 };
         var registryPort = new Option<int>("--registry-port") { Description = "Port of the embedded schema registry (0 = any free port)", DefaultValueFactory = _ => 8081 };
+        var kafka = new Option<string?>("--kafka") { Description = "Bootstrap servers of a Kafka to use instead of the embedded broker (e.g. a `chatstreams broker` run on its own)" };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging" };
         var command = new Command("up", "Start the whole system: embedded Kafka, schema registry and every component")
         {
-            dataDir, port, statusPort, edges, kafkaPort, registryPort, verbose,
+            dataDir, port, statusPort, edges, kafkaPort, registryPort, kafka, verbose,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,8 +38,8 @@ internal static class UpCommand
             {
                 await using var system = await LocalSystem.StartAsync(new LocalSystem.Settings(
                     root, brokerOptions, parse.GetValue(registryPort), parse.GetValue(statusPort), configuration,
-                    GatewayPort: parse.GetValue(port), EdgeCount: Math.Max(1, parse.GetValue(edges))), loggers, ct);
-                Console.Out.WriteLine($"ChatStreams is up: {system.GatewayUrl} (kafka {system.Broker.BootstrapServers}, registry {system.RegistryUrl}, status {system.FrontUrl})");
+                    GatewayPort: parse.GetValue(port), EdgeCount: Math.Max(1, parse.GetValue(edges)), ExternalKafka: parse.GetValue(kafka)), loggers, ct);
+                Console.Out.WriteLine($"ChatStreams is up: {system.GatewayUrl} (kafka {system.KafkaBootstrap}, registry {system.RegistryUrl}, status {system.FrontUrl})");
                 Console.Out.Flush();
                 try { await Task.Delay(Timeout.Infinite, ct); }
                 catch (OperationCanceledException) { }

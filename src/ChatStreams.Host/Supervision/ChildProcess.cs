@@ -5,13 +5,12 @@ namespace ChatStreams.Host.Supervision;
 
 /// <summary>
 /// Keeps one child process running: starts it, forwards its output to the log, and restarts it when it
-/// exits unexpectedly, with exponential back-off (1 s doubling to 30 s; reset once it stayed up a minute).
+/// exits unexpectedly, with exponential back-off (<see cref="RestartPolicy"/>: 1 s doubling to 30 s by default; reset once it
+/// stayed up a minute).
 /// </summary>
-public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider time) : IAsyncDisposable
+public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider time, RestartPolicy? policy = null) : IAsyncDisposable
 {
-    private static readonly TimeSpan InitialBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan HealthyAfter = TimeSpan.FromMinutes(1);
+    private readonly RestartPolicy _policy = policy ?? new RestartPolicy();
 
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
@@ -32,7 +31,7 @@ public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider ti
 
     private async Task SuperviseAsync(CancellationToken ct)
     {
-        var backoff = InitialBackoff;
+        var backoff = _policy.InitialDelay;
         while (!ct.IsCancellationRequested)
         {
             var started = time.GetTimestamp();
@@ -52,13 +51,13 @@ public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider ti
             }
             if (ct.IsCancellationRequested) return;
             lock (_exitCodes) _exitCodes.Add(exitCode);
-            if (time.GetElapsedTime(started) >= HealthyAfter) backoff = InitialBackoff;
+            if (time.GetElapsedTime(started) >= _policy.HealthyAfter) backoff = _policy.InitialDelay;
             Restarts++;
             logger.LogWarning("{Child} exited with code {ExitCode}; restart #{Restarts} in {Delay} s",
                 spec.Name, exitCode, Restarts, backoff.TotalSeconds);
             try { await Task.Delay(backoff, time, ct); }
             catch (OperationCanceledException) { return; }
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            backoff = TimeSpan.FromTicks(Math.Min(Math.Max(backoff.Ticks * 2, 1), _policy.MaxDelay.Ticks));
         }
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ChatStreams.Host.Supervision;
 
 /// <summary>Runs every configured component as a supervised child process.</summary>
-public sealed class ProcessSupervisor(ILoggerFactory loggers, TimeProvider time) : IAsyncDisposable
+public sealed class ProcessSupervisor(ILoggerFactory loggers, TimeProvider time, RestartPolicy? policy = null) : IAsyncDisposable
 {
     private readonly List<ChildProcess> _children = [];
 
@@ -11,7 +11,7 @@ public sealed class ProcessSupervisor(ILoggerFactory loggers, TimeProvider time)
 
     public ChildProcess Start(ChildSpec spec)
     {
-        var child = new ChildProcess(spec, loggers.CreateLogger("ChatStreams.Host.Child." + spec.Name), time);
+        var child = new ChildProcess(spec, loggers.CreateLogger("ChatStreams.Host.Child." + spec.Name), time, policy);
         _children.Add(child);
         child.Start();
         return child;

@@ -12,7 +12,7 @@ namespace ChatStreams.Kafka.Broker.Server;
 /// handler may defer its response (waiting for durability) so the next request is read meanwhile; responses
 /// always leave in request order.
 /// </summary>
-internal sealed class ClientConnection(Socket socket, RequestRouter router, BrokerOptions options, ILogger logger, string id)
+internal sealed class ClientConnection(Socket socket, RequestRouter router, BrokerOptions options, RequestFaults faults, ILogger logger, string id)
 {
     private readonly NetworkStream _stream = new(socket, ownsSocket: true);
     private readonly Channel<Task<ReadOnlyMemory<byte>?>> _responses =
@@ -66,7 +66,16 @@ internal sealed class ClientConnection(Socket socket, RequestRouter router, Brok
             try
             {
                 if (!await ReadExactlyOrEndAsync(body.AsMemory(0, size), ct)) return;
+                var fault = faults.Roll(id);
+                if (fault == RequestFault.DropBefore) return;
                 response = await router.DispatchAsync(body, size, socket.RemoteEndPoint, id, ct);
+                if (fault == RequestFault.DropAfter)
+                {
+                    // The request takes full effect (durable, committed) and only its answer is lost.
+                    if (response is not null) await response;
+                    return;
+                }
+                if (fault == RequestFault.Delay && response is not null) response = DelayedAsync(response, faults.Delay, ct);
             }
             finally
             {
@@ -74,6 +83,13 @@ internal sealed class ClientConnection(Socket socket, RequestRouter router, Brok
             }
             if (response is not null) await _responses.Writer.WriteAsync(response, ct);
         }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>?> DelayedAsync(Task<ReadOnlyMemory<byte>?> response, TimeSpan delay, CancellationToken ct)
+    {
+        var frame = await response;
+        await Task.Delay(delay, ct);
+        return frame;
     }
 
     private async Task<bool> ReadExactlyOrEndAsync(Memory<byte> buffer, CancellationToken ct)

@@ -24,6 +24,7 @@ public sealed class KafkaBroker : IAsyncDisposable
     private readonly Housekeeping _housekeeping;
     private readonly TcpListener _listener;
     private readonly RequestRouter _router;
+    private readonly RequestFaults _faults;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, Task> _connections = new();
     private Task _acceptLoop = Task.CompletedTask;
@@ -38,6 +39,8 @@ public sealed class KafkaBroker : IAsyncDisposable
         _transactions = new TransactionCoordinator(_catalog, _groups, options, time, loggers.CreateLogger<TransactionCoordinator>());
         _housekeeping = new Housekeeping(_catalog, _transactions, options, time, loggers.CreateLogger<Housekeeping>());
         _listener = new TcpListener(IPAddress.Parse(options.Host), options.Port);
+        if (options.Faults.Validate() is { Count: > 0 } problems) throw new InvalidOperationException(string.Join("; ", problems));
+        _faults = new RequestFaults(options.Faults, loggers.CreateLogger("ChatStreams.Kafka.Broker.Faults"));
 
         var handlers = new List<IRequestHandler>
         {
@@ -59,6 +62,9 @@ public sealed class KafkaBroker : IAsyncDisposable
     public string BootstrapServers => $"{_options.AdvertisedHost ?? _options.Host}:{Port}";
     public TopicCatalog Catalog => _catalog;
 
+    /// <summary>Request faults injected so far (all 0 unless Broker:Faults is set).</summary>
+    public (long DropBefore, long DropAfter, long Delays) InjectedFaults => _faults.Injected;
+
     public static Task<KafkaBroker> StartAsync(BrokerOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
     {
         var broker = new KafkaBroker(options, time ?? TimeProvider.System, loggers ?? NullLoggerFactory.Instance);
@@ -78,6 +84,9 @@ public sealed class KafkaBroker : IAsyncDisposable
         _housekeeping.Start();
         _logger.LogInformation("broker listening on {Host}:{Port} (data {Data}, {Topics} topics, started in {Ms} ms)",
             _options.Host, Port, _catalog.DataDirectory, _catalog.Topics.Count, started.ElapsedMilliseconds);
+        if (_faults.Enabled)
+            _logger.LogWarning("request faults are injected (drop before {Before:P2}, drop after {After:P2}, delay {Delay:P2} by {DelayMs} ms): for fault campaigns only",
+                _options.Faults.DropBeforeRate, _options.Faults.DropAfterRate, _options.Faults.DelayRate, _options.Faults.DelayMs);
     }
 
     private async Task AcceptLoopAsync(CancellationToken ct)
@@ -97,7 +106,7 @@ public sealed class KafkaBroker : IAsyncDisposable
             }
             socket.NoDelay = true;
             var id = $"conn-{Interlocked.Increment(ref _connectionCounter)}";
-            var connection = new ClientConnection(socket, _router, _options, _logger, id);
+            var connection = new ClientConnection(socket, _router, _options, _faults, _logger, id);
             lock (_connections) _connections[id] = connection.RunAsync(ct);
         }
     }

@@ -13,6 +13,13 @@ namespace ChatStreams.Streams.Runtime;
 internal sealed class StreamsProducer : IDisposable
 {
     private static readonly TimeSpan TransactionCallTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a transactional call may block before the producer is given up. librdkafka does not always honour the
+    /// timeout it is given: send_offsets_to_transaction can wait forever for a group coordinator after a broker
+    /// connection broke at the wrong moment (confluentinc/librdkafka#5456, seen in our fault campaign), which would
+    /// stall the stream thread until the group evicts it and never recover.
+    /// </summary>
+    private static readonly TimeSpan TransactionCallDeadline = TransactionCallTimeout + TimeSpan.FromSeconds(30);
     private readonly StreamsConfig _config;
     private readonly string _clientName;
     private readonly ILogger _logger;
@@ -48,7 +55,7 @@ internal sealed class StreamsProducer : IDisposable
             .Build();
         if (ExactlyOnce)
         {
-            Producer.InitTransactions(TransactionCallTimeout);
+            WithinDeadline("InitTransactions", p => p.InitTransactions(TransactionCallTimeout));
             _logger.LogInformation("transactional producer {TransactionalId} initialized", TransactionalId);
         }
         TransactionInFlight = false;
@@ -88,10 +95,11 @@ internal sealed class StreamsProducer : IDisposable
                 Producer.BeginTransaction();
                 TransactionInFlight = true;
             }
-            Producer.SendOffsetsToTransaction(offsets.Select(o => new TopicPartitionOffset(o.Key, o.Value)), groupMetadata, TransactionCallTimeout);
+            var positions = offsets.Select(o => new TopicPartitionOffset(o.Key, o.Value)).ToList();
+            WithinDeadline("SendOffsetsToTransaction", p => p.SendOffsetsToTransaction(positions, groupMetadata, TransactionCallTimeout));
         }
         if (!TransactionInFlight) return;
-        Producer.CommitTransaction(TransactionCallTimeout);
+        WithinDeadline("CommitTransaction", p => p.CommitTransaction(TransactionCallTimeout));
         TransactionInFlight = false;
     }
 
@@ -101,7 +109,7 @@ internal sealed class StreamsProducer : IDisposable
         if (!ExactlyOnce || !TransactionInFlight) return true;
         try
         {
-            Producer.AbortTransaction(TransactionCallTimeout);
+            WithinDeadline("AbortTransaction", p => p.AbortTransaction(TransactionCallTimeout));
             TransactionInFlight = false;
             return true;
         }
@@ -110,6 +118,31 @@ internal sealed class StreamsProducer : IDisposable
             _logger.LogWarning("aborting the transaction failed ({Code}: {Reason}); the producer will be replaced", e.Error.Code, e.Error.Reason);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Runs a blocking transactional call, but gives the producer up when the call outlives <see cref="TransactionCallDeadline"/>:
+    /// the producer is dropped (and disposed in the background once the call returns; the new producer's InitTransactions fences
+    /// it), and a fatal error is thrown so the thread recovers — aborts, rebuilds its tasks and makes a new producer.
+    /// </summary>
+    private void WithinDeadline(string operation, Action<IProducer<byte[]?, byte[]?>> call)
+    {
+        var producer = Producer;
+        var running = Task.Run(() => call(producer));
+        try
+        {
+            if (running.Wait(TransactionCallDeadline)) return;
+        }
+        catch (AggregateException e) when (e.InnerExceptions is [var inner])
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+        }
+        _logger.LogError("producer {TransactionalId}: {Operation} is still blocked after {Seconds} s although its timeout is {Timeout} s; giving this producer up",
+            TransactionalId, operation, TransactionCallDeadline.TotalSeconds, TransactionCallTimeout.TotalSeconds);
+        _producer = null;
+        TransactionInFlight = false;
+        _ = running.ContinueWith(_ => { try { producer.Dispose(); } catch (Exception) { /* already broken */ } }, TaskScheduler.Default);
+        throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"{operation} blocked past its timeout; the producer was given up", isFatal: true));
     }
 
     /// <summary>At-least-once: waits until every sent record is acknowledged.</summary>

@@ -48,7 +48,8 @@ internal sealed class FanOutRig : IDisposable
     public DateTime Now => Driver.WallClock.UtcDateTime;
 
     /// <summary>Each record gets the next millisecond, so the record order is the time order.</summary>
-    private long NextTimestamp() => _nextTimestamp++;
+    /// <summary>Records are stamped when they are piped, as a producer stamps them: at the driver's wall clock, increasing.</summary>
+    private long NextTimestamp() => _nextTimestamp = Math.Max(_nextTimestamp + 1, Driver.WallClock.ToUnixTimeMilliseconds());
 
     public void Pipe(params ChatEvent[] events)
     {

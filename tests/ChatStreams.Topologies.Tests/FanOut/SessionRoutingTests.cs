@@ -76,8 +76,8 @@ public sealed class SessionRoutingTests(ChatRegistry registry)
         Assert.Equal("Ops", notification.Value.ConversationTitle);
         Assert.Equal(rig.Now, notification.Value.CreatedAt);
 
-        // The purge punctuation drops bob's dead connection (and bob) from the table.
-        rig.Driver.AdvanceWallClockTime(rig.Options.FanOut.SessionPurgeInterval);
+        // The purge punctuation drops bob's dead connection (and bob) from the table once it was silent long enough.
+        rig.Driver.AdvanceWallClockTime(rig.Options.FanOut.SessionPurgeAfter + rig.Options.FanOut.SessionPurgeInterval);
         var sessions = rig.Driver.GetKeyValueStore<string, UserConnections>(FanOutTopology.SessionsStore);
         Assert.False(sessions.TryGet("bob", out _));
     }
@@ -87,6 +87,7 @@ public sealed class SessionRoutingTests(ChatRegistry registry)
     {
         var options = new TopologyOptions { SessionInactivityGap = TimeSpan.FromSeconds(30) };
         options.FanOut.SessionPurgeInterval = TimeSpan.FromSeconds(10);
+        options.FanOut.SessionPurgeAfter = TimeSpan.FromSeconds(30);
         using var rig = new FanOutRig(registry.Serdes, options: options);
         var alive = rig.Connect("alice", "alice-phone", "edge-1");
         rig.Connect("alice", "alice-laptop", "edge-2");

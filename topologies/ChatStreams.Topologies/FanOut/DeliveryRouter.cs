@@ -35,7 +35,7 @@ internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRo
             logger.LogWarning("Dropped a delivery without a recipient (key '{Key}').", record.Key);
             return;
         }
-        var edges = LiveEdges(record.Key, delivery.DeviceId);
+        var edges = LiveEdges(record.Key, delivery.DeviceId, SessionClock.Now(_context, record.Timestamp));
         if (edges.Count == 0)
         {
             _context.Forward(record.WithValue(new RoutedDelivery(null, delivery)), FanOutTopology.OfflineNotifierProcessor);
@@ -48,6 +48,6 @@ internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRo
     }
 
     /// <summary>Edges with a live connection of the user (of the one device, for a delivery addressed to a device).</summary>
-    private IReadOnlyList<string> LiveEdges(string userId, string? deviceId) =>
-        _sessions.TryGet(userId, out var connections) ? connections.LiveEdges(_context.CurrentSystemTimeMs, options.SessionInactivityGap, deviceId) : [];
+    private IReadOnlyList<string> LiveEdges(string userId, string? deviceId, long nowMs) =>
+        _sessions.TryGet(userId, out var connections) ? connections.LiveEdges(nowMs, options.SessionInactivityGap, deviceId) : [];
 }

@@ -36,7 +36,7 @@ internal sealed class SessionTable(TopologyOptions options, ILogger<SessionTable
         }
         var connections = _sessions.TryGet(record.Key, out var known) ? known : new UserConnections();
         var changed = connections.Apply(session);
-        changed |= connections.RemoveSilent(_context.CurrentSystemTimeMs, options.SessionInactivityGap) > 0;
+        changed |= connections.RemoveSilent(SessionClock.Now(_context, record.Timestamp), options.SessionInactivityGap) > 0;
         if (!changed) return;
         if (connections.IsEmpty) _sessions.Delete(record.Key);
         else _sessions.Put(record.Key, connections);
@@ -47,7 +47,7 @@ internal sealed class SessionTable(TopologyOptions options, ILogger<SessionTable
         // Collect first: the store is not changed while it is being scanned.
         var changed = new List<KeyValuePair<string, UserConnections>>();
         foreach (var (user, connections) in _sessions.All())
-            if (connections.RemoveSilent(nowMs, options.SessionInactivityGap) > 0)
+            if (connections.RemoveSilent(nowMs, options.FanOut.SessionPurgeAfter) > 0)
                 changed.Add(new(user, connections));
         foreach (var (user, connections) in changed)
         {
