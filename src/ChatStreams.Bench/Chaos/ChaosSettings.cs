@@ -18,7 +18,7 @@ public sealed record ChaosSettings
     public double BrokerDropAfterRate { get; init; } = 0.002;
     public double BrokerDelayRate { get; init; } = 0.01;
     /// <summary>How long the end waits for every send to be acked and every device to hold every message.</summary>
-    public int DrainSeconds { get; init; } = 120;
+    public int DrainSeconds { get; init; } = 240;
     public string Output { get; init; } = "docs/reliability.md";
     /// <summary>Where the system's data and logs go (kept when a check fails); null: a fresh temp folder.</summary>
     public string? WorkDirectory { get; init; }
@@ -26,7 +26,7 @@ public sealed record ChaosSettings
 
     public static ChaosSettings QuickDefaults { get; } = new()
     {
-        DurationSeconds = 66, WarmupSeconds = 8, Directs = 4, Groups = 2, GroupSize = 4, Rate = 16, FaultEverySeconds = 6, DrainSeconds = 120,
+        DurationSeconds = 66, WarmupSeconds = 8, Directs = 4, Groups = 2, GroupSize = 4, Rate = 16, FaultEverySeconds = 6, DrainSeconds = 240,
     };
 
     public int Users => 2 * Directs + Groups * GroupSize;
