@@ -103,7 +103,7 @@ public static class EdgeServer
         services.AddSingleton(p => HistoryStores.Open(history, p.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IHistoryReader>(p => p.GetRequiredService<IHistoryStore>());
         services.AddSingleton(p => new SinkProgress(p.GetRequiredService<IOptions<KafkaOptions>>().Value, p.GetRequiredService<IOptions<SinkOptions>>().Value,
-            HistorySinkWriter.SinkName, Topics.ChatEvents, $"{p.GetRequiredService<IOptions<EdgeOptions>>().Value.Id}-history-progress",
+            HistorySinkWriter.SinkName, [Topics.ChatEvents, Topics.ChatReceipts], $"{p.GetRequiredService<IOptions<EdgeOptions>>().Value.Id}-history-progress",
             p.GetRequiredService<ILoggerFactory>().CreateLogger<SinkProgress>()));
         services.AddSingleton<DecisionWatches>();
         services.AddSingleton<PresenceBoard>();

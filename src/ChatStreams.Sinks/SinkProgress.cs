@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ChatStreams.Sinks;
 
 /// <summary>
-/// How far a sink's store is behind a topic. A sink commits a partition's offset only after its store holds what came
+/// How far a sink's store is behind its topics. A sink commits a partition's offset only after its store holds what came
 /// before it (and commits a partition's end once it reached it), so "the sink group's committed offsets are at the end
 /// offsets the topic had when I asked" means "the store holds everything written before I asked". The edges wait on
 /// the history sink this way (read your writes); the benchmarks measure freshness with it. Offsets are read with the
@@ -20,7 +20,8 @@ public sealed class SinkProgress : IDisposable
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(5);
 
     private readonly KafkaOptions _kafka;
-    private readonly string _topic;
+    private readonly IReadOnlyList<string> _topics;
+    private string TopicNames => string.Join(", ", _topics);
     private readonly string _groupId;
     private readonly string _clientId;
     private readonly ILogger _logger;
@@ -38,9 +39,16 @@ public sealed class SinkProgress : IDisposable
     /// <param name="topic">The topic whose end the store must reach.</param>
     /// <param name="clientId">Who asks, for the broker's logs.</param>
     public SinkProgress(KafkaOptions kafka, SinkOptions sinks, string sinkName, string topic, string clientId, ILogger logger)
+        : this(kafka, sinks, sinkName, [topic], clientId, logger)
+    {
+    }
+
+    /// <param name="topics">Every topic the sink lands in the store (e.g. the history sink's chat.events and chat.receipts:
+    /// a read mark is read-your-writes too).</param>
+    public SinkProgress(KafkaOptions kafka, SinkOptions sinks, string sinkName, IReadOnlyList<string> topics, string clientId, ILogger logger)
     {
         _kafka = kafka;
-        _topic = topic;
+        _topics = topics;
         _groupId = sinks.GroupIdPrefix + sinkName;
         _clientId = clientId;
         _logger = logger;
@@ -69,7 +77,7 @@ public sealed class SinkProgress : IDisposable
         }
         catch (KafkaException e)
         {
-            _logger.LogWarning("Could not compare {Topic} with the progress of group {Group}: {Reason}", _topic, _groupId, e.Error.Reason);
+            _logger.LogWarning("Could not compare {Topic} with the progress of group {Group}: {Reason}", TopicNames, _groupId, e.Error.Reason);
             return false;
         }
     }
@@ -104,9 +112,14 @@ public sealed class SinkProgress : IDisposable
     {
         if (_partitions.Count > 0 && Stopwatch.GetElapsedTime(_partitionsReadAt) < PartitionsRefresh) return _partitions;
         using var admin = new DependentAdminClientBuilder(probe.Handle).Build();
-        var topic = admin.GetMetadata(_topic, BrokerTimeout).Topics.SingleOrDefault(t => t.Topic == _topic);
-        if (topic is null || topic.Error.Code != ErrorCode.NoError) return _partitions;
-        _partitions = topic.Partitions.Select(p => new TopicPartition(_topic, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
+        var partitions = new List<TopicPartition>();
+        foreach (var name in _topics)
+        {
+            var topic = admin.GetMetadata(name, BrokerTimeout).Topics.SingleOrDefault(t => t.Topic == name);
+            if (topic is null || topic.Error.Code != ErrorCode.NoError) return _partitions;
+            partitions.AddRange(topic.Partitions.Select(p => new TopicPartition(name, p.PartitionId)).OrderBy(p => p.Partition.Value));
+        }
+        _partitions = partitions;
         _partitionsReadAt = Stopwatch.GetTimestamp();
         return _partitions;
     }
@@ -117,7 +130,7 @@ public sealed class SinkProgress : IDisposable
         _lastBehindWarning = Stopwatch.GetTimestamp();
         var behind = ends.Sum(e => Math.Max(0, e.Value - Math.Max(0, committed.GetValueOrDefault(e.Key, -1))));
         _logger.LogWarning("The store of group {Group} is {Behind} records behind {Topic}; reads may miss the latest changes. " +
-                           "Is its sink (`chatstreams sink <name>`) running?", _groupId, behind, _topic);
+                           "Is its sink (`chatstreams sink <name>`) running?", _groupId, behind, TopicNames);
     }
 
     public void Dispose()
