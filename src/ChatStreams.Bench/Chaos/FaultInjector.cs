@@ -53,7 +53,7 @@ internal sealed class FaultInjector(ChatUpProcess up, HttpClient status, OwnedPr
             default:
                 var child = FaultKinds.UpChild(kind, kind == FaultKind.Edge ? _edgeKills++ : 0, edges: 2)!;
                 var pid = await ChildPidAsync(child, ct);
-                if (pid is null || !ChaosProcesses.Kill(pid.Value))
+                if (pid is null || !ProcessSignals.Kill(pid.Value))
                     progress.WriteLine($"chaos: {child} was not running when its kill was due (still restarting from an earlier one)");
                 var fault = new InjectedFault(kind, child, at);
                 if (FaultKinds.IsSink(kind)) _probes.Add(Task.Run(() => ProbeSinkAsync(fault, ct), ct));

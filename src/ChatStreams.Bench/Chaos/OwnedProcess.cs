@@ -76,7 +76,7 @@ public sealed class OwnedProcess : IAsyncDisposable
     {
         if (_process is not { HasExited: false } p) return;
         try { p.StandardInput.Close(); } catch (IOException) { }
-        ChaosProcesses.Terminate(p.Id);
+        ProcessSignals.Terminate(p.Id);
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try { await p.WaitForExitAsync(patience.Token); }
         catch (OperationCanceledException) { p.Kill(); await p.WaitForExitAsync(); }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace ChatStreams.Bench.Edge;
 
@@ -10,7 +9,6 @@ namespace ChatStreams.Bench.Edge;
 /// </summary>
 public sealed class ChatUpProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
     private const int KeptLogLines = 200;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -108,7 +106,7 @@ public sealed class ChatUpProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _ = Kill(_process.Id, SigTerm);
+            _ = ProcessSignals.Terminate(_process.Id);
             using var patience = new CancellationTokenSource(StopTimeout);
             try { await _process.WaitForExitAsync(patience.Token); }
             catch (OperationCanceledException)
@@ -133,6 +131,4 @@ public sealed class ChatUpProcess : IAsyncDisposable
         }
     }
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace ChatStreams.Bench.Chaos;
+namespace ChatStreams.Bench;
 
-/// <summary>Signals to processes by pid: the campaign kills -9 children of `chatstreams up` it does not own.</summary>
-public static class ChaosProcesses
+/// <summary>Signals to processes by pid: SIGTERM stops `chatstreams up` cleanly; the fault campaign kills -9 children of it that it does not own.</summary>
+public static class ProcessSignals
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;
