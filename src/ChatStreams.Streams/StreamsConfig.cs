@@ -43,6 +43,21 @@ public sealed class StreamsConfig
     public int MaxPollRecords { get; set; } = 1000;
 
     /// <summary>
+    /// session.timeout.ms of the stream threads' consumers: how long a crashed instance keeps its partitions (nothing
+    /// of them is processed meanwhile) before the group moves them. 10 s, not the client default 30–45 s: chat
+    /// deliveries stall for this long after a kill -9, and heartbeats run on librdkafka's own thread, so a busy
+    /// stream thread does not miss them (a stuck one is caught by max.poll.interval.ms).
+    /// </summary>
+    public int SessionTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>
+    /// Timeout given to each transactional call (init, send offsets, commit, abort). A commit on a healthy broker takes
+    /// milliseconds; one that needs longer has lost its coordinator, and the thread does better to abort and retry
+    /// with fresh tasks than to wait. The call is also abandoned 5 s past this if librdkafka ignores it (see StreamsProducer).
+    /// </summary>
+    public TimeSpan TransactionCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// While this returns true, newly assigned tasks wait before restoring their stores and processing (their inputs
     /// paused); the instance still joins its group and keeps its assignment. A rescale starts the next generation's
     /// instance this way, so only restoring remains when its records are released (docs/operations.md). Asked on every
@@ -69,6 +84,8 @@ public sealed class StreamsConfig
         if (string.IsNullOrWhiteSpace(ApplicationId)) problems.Add("Streams:ApplicationId is required (it names the consumer group and internal topics)");
         if (NumStreamThreads < 1) problems.Add("Streams:NumStreamThreads must be at least 1");
         if (CommitIntervalMs < 1) problems.Add("Streams:CommitIntervalMs must be at least 1");
+        if (SessionTimeoutMs < 1000) problems.Add("Streams:SessionTimeoutMs must be at least 1000 (the broker refuses shorter sessions)");
+        if (TransactionCallTimeout < TimeSpan.FromSeconds(1)) problems.Add("Streams:TransactionCallTimeout must be at least 00:00:01");
         return problems;
     }
 }

@@ -5,7 +5,7 @@ namespace ChatStreams.Bench.Tests;
 
 /// <summary>
 /// The fault campaign's own logic (fault order, settings, report). The campaign itself runs as
-/// `chatstreams-bench chaos` (see docs/reliability.md); it is not in the test command yet because it does not pass yet.
+/// `chatstreams-bench chaos` (see docs/reliability.md) and in short form as <see cref="ChaosRunTests"/>.
 /// </summary>
 public class ChaosCampaignTests
 {

@@ -15,6 +15,8 @@ internal sealed partial class StreamThread
         config.AutoOffsetReset = AutoOffsetReset.Earliest;
         config.EnableAutoCommit = false;
         config.IsolationLevel = IsolationLevel.ReadCommitted;
+        config.SessionTimeoutMs = _config.SessionTimeoutMs;
+        config.HeartbeatIntervalMs = Math.Max(100, _config.SessionTimeoutMs / 4);
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler(OnPartitionsAssigned)
             .SetPartitionsRevokedHandler(OnPartitionsRevoked)

@@ -12,16 +12,15 @@ namespace ChatStreams.Streams.Runtime;
 /// </summary>
 internal sealed class StreamsProducer : IDisposable
 {
-    private static readonly TimeSpan TransactionCallTimeout = TimeSpan.FromSeconds(60);
     /// <summary>
-    /// How long a transactional call may block before the producer is given up. librdkafka does not always honour the
-    /// timeout it is given: send_offsets_to_transaction can wait forever for a group coordinator after a broker
-    /// connection broke at the wrong moment (confluentinc/librdkafka#5456, seen in our fault campaign), which would
-    /// stall the stream thread until the group evicts it and never recover. Well under the 60 s the call is given: a
-    /// commit normally takes milliseconds, one that needs 30 s has a broker away anyway, and a stalled call stops every
-    /// task of the thread (the campaign measured ~2 min outages with a 90 s deadline).
+    /// How long a transactional call may block past its own timeout before the producer is given up. librdkafka does
+    /// not always honour the timeout it is given: send_offsets_to_transaction can wait forever for a group coordinator
+    /// after a broker connection broke at the wrong moment (confluentinc/librdkafka#5456 and #5511, seen in our fault
+    /// campaign), which would stall every task of the thread until the group evicts it, and never recover.
     /// </summary>
-    private static readonly TimeSpan TransactionCallDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IgnoredTimeoutGrace = TimeSpan.FromSeconds(5);
+    private TimeSpan TransactionCallTimeout => _config.TransactionCallTimeout;
+    private TimeSpan TransactionCallDeadline => _config.TransactionCallTimeout + IgnoredTimeoutGrace;
     private readonly StreamsConfig _config;
     private readonly string _clientName;
     private readonly ILogger _logger;
