@@ -22,6 +22,9 @@ namespace ChatStreams.Host;
 /// </summary>
 public sealed class LocalSystem : IAsyncDisposable
 {
+    /// <summary>Niceness of the components that may lag behind the message path (search and analytics sinks).</summary>
+    private const int BackgroundNiceness = 10;
+
     /// <param name="GatewayPort">Port of the gateway, the system's public URL (0 = any free port).</param>
     /// <param name="FrontPort">Port of /healthz and /status of `up` itself (0 = any free port).</param>
     /// <param name="EdgeCount">Edges to run behind the gateway.</param>
@@ -129,14 +132,16 @@ public sealed class LocalSystem : IAsyncDisposable
             // Edges wait for the history sink before reads (read your writes): a short linger keeps that wait short.
             ["Sinks__BatchLinger"] = "00:00:00.050",
         }));
-        _supervisor.Start(new ChildSpec("sink-search", ["sink", "search"], Operations("sink-search", endpoints)));
+        // Search and analytics may lag a little; on a machine that runs everything they yield the cores to the message
+        // path (nice 10) and catch up on idle cycles. History stays at normal priority: resume and reads wait for it.
+        _supervisor.Start(new ChildSpec("sink-search", ["sink", "search"], Operations("sink-search", endpoints)) { Niceness = BackgroundNiceness });
         // One analytics sink per DuckDB file (DuckDB lets one process open it); it serves read-only SQL on loopback and
         // leaves the address beside the file, where `chatctl analytics` finds it.
         _supervisor.Start(new ChildSpec("sink-analytics", ["sink", "analytics"], new Dictionary<string, string>(Operations("sink-analytics", endpoints))
         {
             ["Analytics__Store"] = "duckdb",
             ["Analytics__DuckDbPath"] = AnalyticsDatabase(settings.DataDirectory),
-        }));
+        }) { Niceness = BackgroundNiceness });
         // The push sender; its webhook stays off unless Notifications__WebhookUrl is in the environment of `up`.
         _supervisor.Start(new ChildSpec("notifications", ["notifications"], new Dictionary<string, string>(Operations("notifications", endpoints))
         {

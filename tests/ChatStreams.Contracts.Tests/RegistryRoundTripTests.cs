@@ -67,7 +67,7 @@ public class RegistryRoundTripTests(RegistryFixture registry) : IClassFixture<Re
         Assert.Equal(["chatstreams.v1.PresenceChange"], await client.GetAllSubjectsAsync());
     }
 
-    private async Task RoundTripAsync<T>(T original) where T : ISpecificRecord
+    private async Task RoundTripAsync<T>(T original) where T : class, ISpecificRecord
     {
         var serdes = new ChatSerdes(registry.Client, registry.Options);
         var context = new SerializationContext(MessageComponentType.Value, Topics.Delivery("edge-0"));

@@ -34,4 +34,30 @@ public sealed class ChildProcessTests
         Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(pid));
         Assert.Equal(0, child.Restarts);
     }
+
+    [Fact]
+    public async Task A_child_with_a_niceness_runs_at_it_and_is_still_signalled_by_its_own_pid()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/nice")) return;
+        var child = new ChildProcess(new ChildSpec("background", ["60"]) { Executable = "/bin/sleep", Niceness = 7 }, NullLogger.Instance, TimeProvider.System);
+        child.Start();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string? stat = null;
+        // nice(1) execs the program: wait until the PID runs sleep itself, then read its niceness (field 19 of /proc/<pid>/stat).
+        while (DateTime.UtcNow < deadline)
+        {
+            if (child.ProcessId is { } id && File.Exists($"/proc/{id}/comm") && File.ReadAllText($"/proc/{id}/comm").Trim() == "sleep")
+            {
+                stat = File.ReadAllText($"/proc/{id}/stat");
+                break;
+            }
+            await Task.Delay(50);
+        }
+        Assert.NotNull(stat);
+        var fields = stat![(stat.LastIndexOf(')') + 2)..].Split(' ');
+        Assert.Equal("7", fields[16]); // field 19 counted from 1, after pid and comm
+        var pid = child.ProcessId!.Value;
+        await child.DisposeAsync();
+        Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(pid));
+    }
 }

@@ -1,6 +1,5 @@
 using Avro.Specific;
 using Confluent.Kafka;
-using Confluent.Kafka.SyncOverAsync;
 using Confluent.SchemaRegistry;
 using Confluent.SchemaRegistry.Serdes;
 
@@ -45,16 +44,11 @@ public sealed class ChatSerdes
         });
 
     /// <summary>Value deserializer for a contract record (async), for code that awaits it.</summary>
-    public IAsyncDeserializer<T> Deserializer<T>() where T : ISpecificRecord =>
-        new AvroDeserializer<T>(registry, new AvroDeserializerConfig
-        {
-            SubjectNameStrategy = SubjectNameStrategy.Record,
-        });
+    public IAsyncDeserializer<T> Deserializer<T>() where T : class, ISpecificRecord => new RegistryAvroDeserializer<T>(registry);
 
     /// <summary>
     /// Value deserializer for Confluent's ConsumerBuilder, which only accepts synchronous deserializers. It blocks
     /// only when a schema id is seen for the first time (one registry fetch); after that the schema is cached.
     /// </summary>
-    public IDeserializer<T> ConsumerDeserializer<T>() where T : ISpecificRecord =>
-        Deserializer<T>().AsSyncOverAsync();
+    public IDeserializer<T> ConsumerDeserializer<T>() where T : class, ISpecificRecord => new RegistryAvroDeserializer<T>(registry);
 }

@@ -91,6 +91,8 @@ public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider ti
         }
     }
 
+    private const string Nice = "/usr/bin/nice";
+
     private ProcessStartInfo StartInfo()
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
@@ -107,6 +109,14 @@ public sealed class ChildProcess(ChildSpec spec, ILogger logger, TimeProvider ti
                 info.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
         }
         foreach (var a in spec.Arguments) info.ArgumentList.Add(a);
+        if (spec.Niceness > 0 && OperatingSystem.IsLinux() && File.Exists(Nice))
+        {
+            // nice execs the program: the PID the supervisor signals is still the child's own.
+            info.ArgumentList.Insert(0, info.FileName);
+            info.ArgumentList.Insert(0, Math.Min(spec.Niceness, 19).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            info.ArgumentList.Insert(0, "-n");
+            info.FileName = Nice;
+        }
         if (spec.Environment is { } env)
             foreach (var (k, v) in env) info.Environment[k] = v;
         return info;
