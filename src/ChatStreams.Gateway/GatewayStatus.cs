@@ -29,6 +29,14 @@ public sealed record GatewayStatus(int Healthy, int Total, IReadOnlyList<EdgeSta
         return new GatewayStatus(edges.Count(e => e.Available), edges.Count, edges);
     }
 
+    /// <summary>
+    /// Why the gateway cannot serve chat right now (no edge known, or none healthy), or null. Its /readyz answers 503
+    /// with it: a gateway with nowhere to send clients should not be given any.
+    /// </summary>
+    public string? NotServingReason => Total == 0
+        ? "no edges are configured or the routing configuration is not loaded yet"
+        : Healthy == 0 ? $"none of the {Total} edges is healthy" : null;
+
     private static string Describe(DestinationHealth health) => health switch
     {
         DestinationHealth.Healthy => "healthy",

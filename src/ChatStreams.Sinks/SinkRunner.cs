@@ -50,6 +50,14 @@ public sealed class SinkRunner<T> where T : class
 
     public string GroupId => _options.GroupIdPrefix + _name;
 
+    private volatile string? _problem;
+
+    /// <summary>
+    /// Why the sink is not landing records right now (its store refused the last batch, or a record cannot be decoded
+    /// yet), or null. The process's /readyz answers 503 with it, so an orchestrator and an operator see a stuck sink.
+    /// </summary>
+    public string? Problem => _problem;
+
     /// <summary>Runs until cancelled; then writes and commits what it holds and leaves the group.</summary>
     public Task RunAsync(CancellationToken ct) =>
         Task.Factory.StartNew(() => ConsumeAsync(ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -144,7 +152,9 @@ public sealed class SinkRunner<T> where T : class
         {
             try
             {
-                return await _decoder.DecodeAsync(result, ct);
+                var decoded = await _decoder.DecodeAsync(result, ct);
+                _problem = null;
+                return decoded;
             }
             catch (UnreadableRecordException e)
             {
@@ -155,6 +165,7 @@ public sealed class SinkRunner<T> where T : class
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                _problem = $"cannot decode {result.Topic}[{result.Partition.Value}]@{result.Offset.Value} yet ({e.Message}); retrying";
                 _logger.LogWarning("Sink {Sink} could not decode {Topic}[{Partition}]@{Offset} ({Reason}); trying again in {Backoff} ms.",
                     _name, result.Topic, result.Partition.Value, result.Offset.Value, e.Message, backoff.TotalMilliseconds);
                 await Task.Delay(backoff, ct);
@@ -181,10 +192,12 @@ public sealed class SinkRunner<T> where T : class
         try
         {
             await _writer.WriteAsync(_records.Select(r => r.Record).ToList(), ct);
+            _problem = null;
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            _problem = $"the store refused the last batch of {_records.Count} records ({e.Message}); retrying";
             SinkMetrics.WriteFailures.Add(1, _sinkTag);
             _logger.LogWarning(e, "Sink {Sink} could not write a batch of {Count} records; nothing is committed, it is written again.", _name, _records.Count);
             return false;

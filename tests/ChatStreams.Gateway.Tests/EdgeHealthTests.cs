@@ -35,6 +35,7 @@ public sealed class EdgeHealthTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.False(Edge(status, _a).Available);
         Assert.True(Edge(status, _b).Available);
         Assert.Equal(1, status.Healthy);
+        Assert.Null(status.NotServingReason); // /readyz of the gateway: one edge is enough
 
         var servedByA = _a.Served;
         for (var i = 0; i < 20; i++) Assert.Equal("edge-b", await _gateway.WhoAmIAsync());
@@ -82,7 +83,8 @@ public sealed class EdgeHealthTests(ITestOutputHelper output) : IAsyncLifetime
     {
         _a.Healthy = false;
         _b.Healthy = false;
-        await _gateway.WaitForStatusAsync(s => s.Healthy == 0, "no healthy edge left");
+        var status = await _gateway.WaitForStatusAsync(s => s.Healthy == 0, "no healthy edge left");
+        Assert.Equal("none of the 2 edges is healthy", status.NotServingReason); // /readyz of the gateway answers 503 with it
 
         using var response = await _gateway.Http.GetAsync("/api/whoami");
 

@@ -36,7 +36,7 @@ internal static class AnalyticsSink
                 new AnalyticsSinkWriter(store), kafka, sinks, loggers.CreateLogger("ChatStreams.Sinks.Analytics"));
             Console.Out.WriteLine($"sink analytics running: {store.Location}" + (endpoint is null ? "" : $", queries at {endpoint.Url}"));
             Console.Out.Flush();
-            readiness.MarkReady();
+            readiness.MarkReady(() => runner.Problem);
             await runner.RunAsync(ct);
             return 0;
         }

@@ -29,7 +29,8 @@ internal static class GatewayCommand
                 await using var observability = await ProcessObservability.StartAsync(configuration, "gateway", () => readiness.NotReadyReason);
                 await using var app = GatewayServer.Build(configuration, [$"http://{parse.GetValue(host)}:{parse.GetValue(port)}"], loggers);
                 await app.StartAsync(CancellationToken.None);
-                readiness.MarkReady();
+                var proxyState = app.Services.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>();
+                readiness.MarkReady(() => GatewayStatus.Capture(proxyState).NotServingReason);
                 Console.Out.WriteLine($"gateway listening on {string.Join(", ", app.Urls)}");
                 Console.Out.Flush();
                 try { await Task.Delay(Timeout.Infinite, ct); } catch (OperationCanceledException) { }

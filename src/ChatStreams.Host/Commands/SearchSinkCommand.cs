@@ -33,7 +33,7 @@ internal static class SearchSinkCommand
                 new SearchSinkWriter(index), kafka, sinks, loggers.CreateLogger("ChatStreams.Sinks.Search"));
             Console.Out.WriteLine($"sink search running: {SearchIndexes.Describe(index)}");
             Console.Out.Flush();
-            readiness.MarkReady();
+            readiness.MarkReady(() => runner.Problem);
             await runner.RunAsync(ct);
             return 0;
         }

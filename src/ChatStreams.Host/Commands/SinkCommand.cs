@@ -62,7 +62,7 @@ internal static class SinkCommand
                     new HistorySinkWriter(store), kafka, sinks, loggers.CreateLogger("ChatStreams.Sinks.History"));
                 Console.Out.WriteLine($"sink history running: {HistoryStores.Describe(store)}");
                 Console.Out.Flush();
-                readiness.MarkReady();
+                readiness.MarkReady(() => runner.Problem);
                 await runner.RunAsync(ct);
                 return 0;
             }

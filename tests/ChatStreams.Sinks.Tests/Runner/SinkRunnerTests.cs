@@ -34,6 +34,7 @@ public sealed class SinkRunnerTests(KafkaFixture kafka) : IClassFixture<KafkaFix
 
         Assert.Empty(writer.Violations);
         Assert.Equal(3, writer.Failures);
+        Assert.Null(runner.Problem); // the store took the later batches
         // Every readable record once, the poison record nowhere: it was skipped and committed past.
         Assert.Equal(values.Where(v => v != "poison").Order(StringComparer.Ordinal), writer.Written.Select(r => r.Value).Order(StringComparer.Ordinal));
     }
@@ -51,6 +52,9 @@ public sealed class SinkRunnerTests(KafkaFixture kafka) : IClassFixture<KafkaFix
         var running = runner.RunAsync(stop.Token);
 
         await PollAsync(() => Task.FromResult(writer.Failures >= 5));
+        // What /readyz of the sink's process reports meanwhile.
+        Assert.Contains("the store refused the last batch", runner.Problem);
+        Assert.Contains("store unavailable", runner.Problem);
         await stop.CancelAsync();
         await running;
 
