@@ -75,9 +75,12 @@ public sealed class StatusReader(KafkaCluster cluster, ClusterSettings settings,
         return answer.SelectMany(g => g.Partitions).Where(p => p.Error.Code == ErrorCode.NoError).Select(p => p.TopicPartitionOffset).ToList();
     }
 
-    /// <summary>Topology groups are the streams applications' ids; sink groups carry Sinks__GroupIdPrefix; edges chatstreams-edge-*.</summary>
+    /// <summary>
+    /// Topology groups are the streams applications' ids (a rescaled generation's with its ".g&lt;n&gt;" suffix); sink
+    /// groups carry Sinks__GroupIdPrefix; edges chatstreams-edge-*.
+    /// </summary>
     private string RoleOf(string groupId) =>
-        ChatApplications.All.Any(a => a.ApplicationId == groupId) ? "topology"
+        ChatApplications.All.Any(a => Kafka.Generations.TopicGenerations.IsGenerationOf(groupId, a.ApplicationId, out _)) ? "topology"
         : groupId.StartsWith(settings.Sinks.GroupIdPrefix, StringComparison.Ordinal) ? "sink"
         : groupId.StartsWith("chatstreams-edge-", StringComparison.Ordinal) ? "edge"
         : "other";
