@@ -66,23 +66,28 @@ internal sealed class SinkGenerations : IAsyncDisposable
             _logger.LogWarning("Sink {Sink} could not read its committed offsets to order the generations of rescaled topics: {Reason}", _sink, e.Error.Reason);
             return;
         }
+        var paused = new List<TopicPartition>();
+        var resumed = new List<TopicPartition>();
         foreach (var partition in consumer.Assignment)
         {
             var held = IsHeld(partition);
-            if (held && _paused.Add(partition))
-            {
-                consumer.Pause([partition]);
-                _logger.LogInformation("Sink {Sink} holds {Topic}[{Partition}] until it has read past every cutover marker of the generation before.",
-                    _sink, partition.Topic, partition.Partition.Value);
-            }
-            else if (!held && _paused.Remove(partition))
-            {
-                consumer.Resume([partition]);
-                _logger.LogInformation("Sink {Sink} reads {Topic}[{Partition}]: the generation before is read past its cutover markers.",
-                    _sink, partition.Topic, partition.Partition.Value);
-            }
+            if (held && _paused.Add(partition)) paused.Add(partition);
+            else if (!held && _paused.Remove(partition)) resumed.Add(partition);
+        }
+        if (paused.Count > 0)
+        {
+            consumer.Pause(paused);
+            _logger.LogInformation("Sink {Sink} holds {Partitions} until it has read past every cutover marker of the generation before.", _sink, Describe(paused));
+        }
+        if (resumed.Count > 0)
+        {
+            consumer.Resume(resumed);
+            _logger.LogInformation("Sink {Sink} reads {Partitions}: the generation before is read past its cutover markers.", _sink, Describe(resumed));
         }
     }
+
+    private static string Describe(IEnumerable<TopicPartition> partitions) =>
+        string.Join(", ", partitions.GroupBy(p => p.Topic).Select(g => $"{g.Key}[{string.Join(",", g.Select(p => p.Partition.Value).Order())}]"));
 
     /// <summary>A record of a held partition arrived before it was paused: read it again once released.</summary>
     public void PutBack(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> result)

@@ -297,19 +297,54 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
         }
     }
 
+    /// <summary>
+    /// The partitions among <paramref name="lagging"/> (partition → committed, end) where a read_committed reader
+    /// finds a record between the committed offset and the end: the others are behind by transaction markers only.
+    /// </summary>
+    private static HashSet<int> WithRecords(IConsumer<byte[], byte[]> consumer, string topic, Dictionary<int, (long From, long End)> lagging)
+    {
+        var open = lagging.Keys.ToHashSet();
+        var withRecords = new HashSet<int>();
+        consumer.Assign(lagging.Select(l => new TopicPartitionOffset(topic, l.Key, l.Value.From)));
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            while (open.Count > 0 && DateTime.UtcNow < deadline)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { } result || !open.Remove(result.Partition.Value)) continue;
+                if (!result.IsPartitionEOF && result.Offset.Value < lagging[result.Partition.Value].End) withRecords.Add(result.Partition.Value);
+            }
+            withRecords.UnionWith(open); // no answer: assume something is left
+            return withRecords;
+        }
+        finally
+        {
+            consumer.Unassign();
+        }
+    }
+
     /// <summary>Waits until the new generation's application has committed everything written to its topic so far (the held records included).</summary>
     private async Task<DateTimeOffset> WaitForCatchUpAsync(RescaleAdmin admin, string application, string topic, Action<RescalePhase, string> report, CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafka, "chatctl-rescale-ends", "chatctl-rescale-unused")).Build();
+        var config = KafkaClientConfigs.Consumer(kafka, "chatctl-rescale-ends", "chatctl-rescale-unused");
+        config.EnablePartitionEof = true;
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
         var partitions = admin.PartitionCount(topic) ?? 0;
         var ends = Enumerable.Range(0, partitions)
             .ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
         var deadline = DateTime.UtcNow + _options.DrainTimeout;
         report(RescalePhase.Migrated, $"waiting for {application} to process the {ends.Values.Sum()} records held in {topic}");
+        var previous = new Dictionary<int, long>();
         while (true)
         {
             var committed = await admin.CommittedAsync(application, topic, ends.Keys);
-            if (ends.All(e => e.Value == 0 || committed.GetValueOrDefault(e.Key, -1) >= e.Value))
+            var behind = ends.Where(e => e.Value > 0 && committed.GetValueOrDefault(e.Key, -1) < e.Value)
+                .ToDictionary(e => e.Key, e => (From: Math.Max(0, committed.GetValueOrDefault(e.Key, 0)), End: e.Value));
+            // Behind by nothing but transaction markers counts as caught up: an idle task has nothing to commit past them.
+            // Looked at only once the application stopped moving, so a busy one is not slowed down by the reads.
+            var idle = behind.All(b => previous.TryGetValue(b.Key, out var before) && before == b.Value.From);
+            previous = behind.ToDictionary(b => b.Key, b => b.Value.From);
+            if (behind.Count == 0 || (idle && WithRecords(consumer, topic, behind).Count == 0))
             {
                 report(RescalePhase.Stable, $"{application} caught up with {topic}");
                 return DateTimeOffset.UtcNow;
