@@ -52,6 +52,7 @@ internal sealed class SinkGenerations : IAsyncDisposable
     /// <summary>Re-evaluates the holds (at most every 250 ms while one is on) and pauses or resumes the assigned partitions accordingly.</summary>
     public void Update(IConsumer<byte[]?, byte[]?> consumer)
     {
+        if (!_topics.AnyRescalable) return;
         var anyHeld = _firstHeld.Count == 0 || _firstHeld.Values.Any(g => g != int.MaxValue);
         if (!_changed && (!anyHeld || Stopwatch.GetElapsedTime(_lastCheck) < CheckInterval)) return;
         _changed = false;

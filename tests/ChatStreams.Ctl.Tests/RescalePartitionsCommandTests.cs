@@ -21,7 +21,8 @@ public sealed class RescalePartitionsCommandTests : IAsyncLifetime
     {
         _broker = await KafkaBroker.StartAsync(new BrokerOptions { Host = "127.0.0.1", Port = 0, DataDirectory = _data.Path, GroupInitialRebalanceDelayMs = 0 });
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _broker.BootstrapServers }).Build();
-        await admin.CreateTopicsAsync([new TopicSpecification { Name = "chat.commands", NumPartitions = 12, ReplicationFactor = 1 }]);
+        await admin.CreateTopicsAsync(new[] { "chat.commands", "chat.events", "chat.receipts" }
+            .Select(name => new TopicSpecification { Name = name, NumPartitions = 12, ReplicationFactor = 1 }));
     }
 
     public async Task DisposeAsync()
@@ -57,6 +58,18 @@ public sealed class RescalePartitionsCommandTests : IAsyncLifetime
         Assert.DoesNotContain("run the same command again", error);
         Assert.Equal("", output);
         Assert.DoesNotContain("chat.commands.g2", Topics());
+        Assert.DoesNotContain("chat.events.g2", Topics());
+    }
+
+    [Fact]
+    public async Task A_system_without_the_events_topics_is_refused_and_nothing_changes()
+    {
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _broker.BootstrapServers }).Build())
+            await admin.DeleteTopicsAsync(["chat.events"]);
+        var (exit, _, error) = await RunAsync("rescale-partitions", "--to", "24", "--bootstrap", _broker.BootstrapServers);
+        Assert.Equal(ChatCtl.Failed, exit);
+        Assert.Contains("error: topic chat.events does not exist", error);
+        Assert.DoesNotContain("chat.commands.g2", Topics());
     }
 
     [Fact]
@@ -66,11 +79,13 @@ public sealed class RescalePartitionsCommandTests : IAsyncLifetime
             "--json", "--producer-wait", "00:00:01", "--timeout", "00:00:02");
         Assert.Equal(ChatCtl.Failed, exit);
         Assert.Equal("", output); // --json: progress goes to stderr, stdout only ever holds the result
-        Assert.Contains("Prepared  created chat.commands.g2", error);
+        Assert.Contains("Prepared  created chat.commands.g2, chat.events.g2, chat.receipts.g2 and 0 changelog topics with 24 partitions", error);
         Assert.Contains("cutover markers written to all 12 partitions of chat.commands", error);
         Assert.Contains("0/12 partitions of chat.commands processed past their cutover marker", error);
         Assert.Contains("Nothing is lost: run the same command again to resume where it stopped.", error);
         Assert.Contains("chat.commands.g2", Topics());
+        Assert.Contains("chat.events.g2", Topics());
+        Assert.Contains("chat.receipts.g2", Topics());
 
         var (otherExit, _, otherError) = await RunAsync("rescale-partitions", "--to", "36", "--bootstrap", _broker.BootstrapServers);
         Assert.Equal(ChatCtl.Failed, otherExit);

@@ -60,13 +60,14 @@ public sealed class LiveEventFeed(
         config.FetchWaitMaxMs = 20;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
         await using var generations = new GenerationalTopics(kafka.Value, $"{edge.Value.Id}-feed", [Topics.ChatEvents], logger: logger);
-        await generations.StartAsync(ct);
         var changed = 0;
         generations.Changed += () => Interlocked.Exchange(ref changed, 1);
+        await generations.StartAsync(ct);
         var followed = generations.Current.ToHashSet(StringComparer.Ordinal);
         var partitions = await TopicPartitionsAsync([.. followed, Topics.ChatPresence], ct);
         // Only the newest generation gets decisions now; older ones end at their cutover markers.
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, followed.Contains(p.Topic) ? Offset.End : Offset.Beginning)));
+        // Incremental from the start: generations added later are assigned the same way.
+        consumer.IncrementalAssign(partitions.Select(p => new TopicPartitionOffset(p, followed.Contains(p.Topic) ? Offset.End : Offset.Beginning)));
         var notAtEnd = new HashSet<TopicPartition>(partitions);
         logger.LogInformation("Following {Partitions} partitions of {Topics}.", partitions.Count, string.Join(", ", followed.Append(Topics.ChatPresence)));
         while (!ct.IsCancellationRequested)

@@ -27,6 +27,9 @@ public sealed class GenerationalTopics : IAsyncDisposable
     /// <summary>Raised (on a watcher thread) when a generation record changed: <see cref="Current"/> may list more topics.</summary>
     public event Action? Changed;
 
+    /// <summary>True when at least one of the topics is rescalable (has a generation record to follow).</summary>
+    public bool AnyRescalable => _watchers.Count > 0;
+
     /// <summary>The base names given.</summary>
     public IReadOnlyList<string> Bases => _topics;
 

@@ -82,9 +82,14 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
         // instance is built (on the source's Prepared) the downstream generation it writes exists.
         if (sourceMoves && source.State.Phase == RescalePhase.Stable)
         {
-            var created = await CreateNextGenerationAsync(admin, source, targetPartitions);
-            if (downstream is not null) created += await CreateNextGenerationAsync(admin, downstream, targetPartitions);
-            Report(RescalePhase.Prepared, $"created {created} topics (new generations and changelogs) with {targetPartitions} partitions");
+            var (topics, changelogs) = await CreateNextGenerationAsync(admin, source, targetPartitions);
+            if (downstream is not null)
+            {
+                var (more, moreChangelogs) = await CreateNextGenerationAsync(admin, downstream, targetPartitions);
+                topics = [.. topics, .. more];
+                changelogs += moreChangelogs;
+            }
+            Report(RescalePhase.Prepared, $"created {string.Join(", ", topics)} and {changelogs} changelog topics with {targetPartitions} partitions");
             if (downstream is { State.Phase: RescalePhase.Stable })
                 await Advance(downstream, downstream.State with
                 {
@@ -215,15 +220,17 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
     }
 
     /// <summary>The next generation's topics (copying the old ones' configs) and the changelogs of the stores that move.</summary>
-    private static async Task<int> CreateNextGenerationAsync(RescaleAdmin admin, StageRun stage, int partitions)
+    private static async Task<(List<string> Topics, int Changelogs)> CreateNextGenerationAsync(RescaleAdmin admin, StageRun stage, int partitions)
     {
         var topics = new List<(string, string?)>();
         foreach (var topic in stage.Stage.Topics)
             topics.Add((TopicGenerations.TopicName(topic, stage.State.NextGeneration), TopicGenerations.TopicName(topic, stage.State.Generation)));
+        var named = topics.Select(t => t.Item1).ToList();
         foreach (var reader in stage.Stage.Readers)
         foreach (var store in admin.MovingStores(stage.OldApplication(reader), reader.Stores))
             topics.Add((RescaleAdmin.Changelog(stage.NewApplication(reader), store), RescaleAdmin.Changelog(stage.OldApplication(reader), store)));
-        return await admin.CreateLikeAsync(topics, partitions);
+        await admin.CreateLikeAsync(topics, partitions);
+        return (named, topics.Count - named.Count);
     }
 
     private async Task<Dictionary<string, int>> MigrateAsync(RescaleAdmin admin, StageRun stage, RescaledApplication reader, int partitions,
@@ -233,7 +240,6 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
         var newApplication = stage.NewApplication(reader);
         var pairs = admin.MovingStores(oldApplication, reader.Stores)
             .Select(store => (From: RescaleAdmin.Changelog(oldApplication, store), To: RescaleAdmin.Changelog(newApplication, store)))
-            .Where(pair => admin.PartitionCount(pair.From) is not null) // a store that never held anything has no changelog yet
             .ToList();
         var rekeying = new ChangelogRekeying(kafka, $"rescale-{newApplication}");
         return await Task.Run(() => rekeying.Copy(pairs, partitions, m => report(stage.State.Phase, m), ct), ct);

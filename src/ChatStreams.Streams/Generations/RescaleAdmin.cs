@@ -44,17 +44,20 @@ internal sealed class RescaleAdmin(IAdminClient admin)
     /// The stores of <paramref name="application"/> that move to the next generation with their changelog names: the
     /// named ones, or every logged store ("&lt;app&gt;-&lt;store&gt;-changelog") but the cutover gate's (it says which
     /// partitions passed *this* generation's markers: the next generation starts without).
+    /// A store without a changelog yet (its application never ran) has nothing to move: the new application's runtime
+    /// creates its changelog when it starts.
     /// </summary>
     public List<string> MovingStores(string application, IReadOnlyList<string>? named)
     {
-        if (named is not null) return named.ToList();
         var prefix = application + "-";
         const string suffix = "-changelog";
-        return admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics
+        var logged = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics
             .Select(t => t.Topic)
             .Where(t => t.StartsWith(prefix, StringComparison.Ordinal) && t.EndsWith(suffix, StringComparison.Ordinal))
             .Select(t => t[prefix.Length..^suffix.Length])
-            .Where(store => store != GenerationCutover<object, object>.StoreName)
+            .ToHashSet(StringComparer.Ordinal);
+        return (named ?? logged.Where(store => store != GenerationCutover<object, object>.StoreName).ToList())
+            .Where(logged.Contains)
             .Order(StringComparer.Ordinal)
             .ToList();
     }
