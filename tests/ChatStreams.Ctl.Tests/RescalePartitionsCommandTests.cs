@@ -90,6 +90,14 @@ public sealed class RescalePartitionsCommandTests : IAsyncLifetime
         var (otherExit, _, otherError) = await RunAsync("rescale-partitions", "--to", "36", "--bootstrap", _broker.BootstrapServers);
         Assert.Equal(ChatCtl.Failed, otherExit);
         Assert.Contains("a rescale of chat.commands to 24 partitions is in progress (phase CutOver); run it again with --to 24", otherError);
+
+        // chatctl status shows where each rescaled family stands.
+        var (statusExit, status, statusError) = await RunAsync("status", "--bootstrap", _broker.BootstrapServers);
+        Assert.True(statusExit == ChatCtl.Ok, statusError);
+        Assert.Contains("Rescaled topics (chatctl rescale-partitions)", status);
+        var lines = status.Split('\n');
+        Assert.Contains(lines, l => l.Contains("chat.commands ") && l.Contains("CutOver") && l.Contains("24"));
+        Assert.Contains(lines, l => l.Contains("chat.events, chat.receipts") && l.Contains("Prepared") && l.Contains("24"));
     }
 
     private List<string> Topics()
