@@ -56,6 +56,7 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
         using var log = new TopicGenerationLog(kafka, "chatctl-rescale");
         using var client = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "chatctl-rescale")).Build();
         var admin = new RescaleAdmin(client);
+        var waits = new RescaleWaits(kafka, _options);
         await log.EnsureTopicAsync();
         var source = new StageRun(plan.Source, Load(log, admin, plan.Source));
         var downstream = plan.Downstream is { } d ? new StageRun(d, Load(log, admin, d)) : null;
@@ -104,20 +105,20 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
             await Advance(source, source.State with { Phase = RescalePhase.Switching, HeldSince = DateTimeOffset.UtcNow });
         if (source.State.Phase == RescalePhase.Switching)
         {
-            stragglers = await WaitForProducersAsync(log, source.State, Report, ct);
-            var markers = await WriteMarkersAsync([source.OldTopic], source.NewTopic, source.State.Partitions, ct);
+            stragglers = await waits.ForProducersAsync(log, source.State, Report, ct);
+            var markers = await waits.WriteMarkersAsync([source.OldTopic], source.NewTopic, source.State.Partitions, ct);
             Report(RescalePhase.Switching, $"cutover markers written to all {markers[source.OldTopic].Count} partitions of {source.OldTopic}");
             await Advance(source, source.State with { Phase = RescalePhase.CutOver, Markers = markers[source.OldTopic] });
         }
         if (source.State.Phase == RescalePhase.CutOver)
         {
-            await WaitForDrainAsync(admin, source.OldApplication(source.Stage.Readers[0]), source.OldTopic, source.State.Markers, Report, ct);
+            await waits.ForDrainAsync(admin, source.OldApplication(source.Stage.Readers[0]), source.OldTopic, source.State.Markers, Report, ct);
             await Advance(source, source.State with { Phase = RescalePhase.Drained });
         }
         // The source's old generation is final: nothing writes the downstream's old generation any more.
         if (downstream is { State.Phase: RescalePhase.Prepared } && (source.State.Phase >= RescalePhase.Drained || !source.State.Rescaling))
         {
-            var markers = await WriteMarkersAsync(downstream.OldTopics, downstream.NewTopic, downstream.State.Partitions, ct);
+            var markers = await waits.WriteMarkersAsync(downstream.OldTopics, downstream.NewTopic, downstream.State.Partitions, ct);
             Report(RescalePhase.Prepared, $"cutover markers written to all {downstream.State.Partitions} partitions of {string.Join(" and ", downstream.OldTopics)}");
             var all = new Dictionary<string, Dictionary<int, long>>(downstream.State.CutoverMarkers);
             foreach (var (topic, offsets) in markers) all[topic] = offsets;
@@ -142,7 +143,7 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
             foreach (var input in reader.Inputs)
             {
                 var topic = TopicGenerations.TopicName(input, downstream.State.Generation);
-                await WaitForDrainAsync(admin, downstream.OldApplication(reader), topic, downstream.State.CutoverMarkers[topic], Report, ct);
+                await waits.ForDrainAsync(admin, downstream.OldApplication(reader), topic, downstream.State.CutoverMarkers[topic], Report, ct);
             }
             await Advance(downstream, downstream.State with { Phase = RescalePhase.Drained });
         }
@@ -163,11 +164,11 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
                 downstreamHeld < TimeSpan.Zero ? TimeSpan.Zero : downstreamHeld);
         }
 
-        var caughtUp = await WaitForCatchUpAsync(admin, source.CurrentApplication(source.Stage.Readers[0]), source.CurrentTopic, Report, ct);
+        var caughtUp = await waits.ForCatchUpAsync(admin, source.CurrentApplication(source.Stage.Readers[0]), source.CurrentTopic, Report, ct);
         if (downstream is not null)
             foreach (var reader in downstream.Stage.Readers)
             foreach (var input in reader.Inputs)
-                caughtUp = await WaitForCatchUpAsync(admin, downstream.CurrentApplication(reader), TopicGenerations.TopicName(input, downstream.State.Generation), Report, ct);
+                caughtUp = await waits.ForCatchUpAsync(admin, downstream.CurrentApplication(reader), TopicGenerations.TopicName(input, downstream.State.Generation), Report, ct);
         return new RescaleResult(plan.Source.BaseTopic, fromGeneration, fromPartitions,
             source.State.Generation, source.State.Partitions, releasedAt - heldSince, caughtUp - heldSince, stragglers, downstreamResult);
     }
@@ -243,121 +244,5 @@ public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options
             .ToList();
         var rekeying = new ChangelogRekeying(kafka, $"rescale-{newApplication}");
         return await Task.Run(() => rekeying.Copy(pairs, partitions, m => report(stage.State.Phase, m), ct), ct);
-    }
-
-    private async Task<List<string>> WaitForProducersAsync(TopicGenerationLog log, TopicGenerationState state, Action<RescalePhase, string> report, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + _options.ProducerWait;
-        var prefix = TopicGenerations.ProducerPrefix(state.Topic);
-        while (true)
-        {
-            var behind = log.ReadAll(TimeSpan.FromSeconds(30))
-                .Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(r => ProducerGenerationReport.FromBytes(r.Value))
-                .Where(r => r.Generation < state.NextGeneration)
-                .Select(r => r.ProducerId)
-                .Order(StringComparer.Ordinal)
-                .ToList();
-            if (behind.Count == 0)
-            {
-                report(RescalePhase.Switching, "every registered producer writes the new generation");
-                return [];
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                report(RescalePhase.Switching,
-                    $"warning: {string.Join(", ", behind)} did not report a switch within {_options.ProducerWait.TotalSeconds:0} s (stopped or unreachable?); " +
-                    "writing the markers anyway: whatever they still write to the old generation is forwarded to the new one");
-                return behind;
-            }
-            await Task.Delay(_options.PollInterval, ct);
-        }
-    }
-
-    /// <summary>Appends a marker naming <paramref name="successor"/> to every partition of each topic; returns their offsets per topic.</summary>
-    private async Task<Dictionary<string, Dictionary<int, long>>> WriteMarkersAsync(IReadOnlyList<string> topics, string successor, int partitions, CancellationToken ct)
-    {
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka, "chatctl-rescale-markers")).Build();
-        var written = await Task.WhenAll(topics.SelectMany(topic => Enumerable.Range(0, partitions)
-            .Select(p => producer.ProduceAsync(new TopicPartition(topic, p), CutoverMarker.Create(successor), ct))));
-        return written.GroupBy(r => r.Topic).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.Partition.Value, r => r.Offset.Value));
-    }
-
-    private async Task WaitForDrainAsync(RescaleAdmin admin, string application, string topic, IReadOnlyDictionary<int, long> markers,
-        Action<RescalePhase, string> report, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + _options.DrainTimeout;
-        var lastPassed = -1;
-        while (true)
-        {
-            var committed = await admin.CommittedAsync(application, topic, markers.Keys);
-            var passed = markers.Count(m => committed.GetValueOrDefault(m.Key, -1) > m.Value);
-            if (passed != lastPassed) report(RescalePhase.CutOver, $"{passed}/{markers.Count} partitions of {topic} processed past their cutover marker by {application}");
-            lastPassed = passed;
-            if (passed == markers.Count) return;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException(
-                    $"{application} did not process past the cutover markers of {markers.Count - passed} partitions of {topic} within {_options.DrainTimeout.TotalMinutes:0} min: " +
-                    "check that its processors run (chatstreams topology all), then run the rescale again to continue waiting");
-            await Task.Delay(_options.PollInterval, ct);
-        }
-    }
-
-    /// <summary>
-    /// The partitions among <paramref name="lagging"/> (partition → committed, end) where a read_committed reader
-    /// finds a record between the committed offset and the end: the others are behind by transaction markers only.
-    /// </summary>
-    private static HashSet<int> WithRecords(IConsumer<byte[], byte[]> consumer, string topic, Dictionary<int, (long From, long End)> lagging)
-    {
-        var open = lagging.Keys.ToHashSet();
-        var withRecords = new HashSet<int>();
-        consumer.Assign(lagging.Select(l => new TopicPartitionOffset(topic, l.Key, l.Value.From)));
-        try
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-            while (open.Count > 0 && DateTime.UtcNow < deadline)
-            {
-                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { } result || !open.Remove(result.Partition.Value)) continue;
-                if (!result.IsPartitionEOF && result.Offset.Value < lagging[result.Partition.Value].End) withRecords.Add(result.Partition.Value);
-            }
-            withRecords.UnionWith(open); // no answer: assume something is left
-            return withRecords;
-        }
-        finally
-        {
-            consumer.Unassign();
-        }
-    }
-
-    /// <summary>Waits until the new generation's application has committed everything written to its topic so far (the held records included).</summary>
-    private async Task<DateTimeOffset> WaitForCatchUpAsync(RescaleAdmin admin, string application, string topic, Action<RescalePhase, string> report, CancellationToken ct)
-    {
-        var config = KafkaClientConfigs.Consumer(kafka, "chatctl-rescale-ends", "chatctl-rescale-unused");
-        config.EnablePartitionEof = true;
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
-        var partitions = admin.PartitionCount(topic) ?? 0;
-        var ends = Enumerable.Range(0, partitions)
-            .ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
-        var deadline = DateTime.UtcNow + _options.DrainTimeout;
-        report(RescalePhase.Migrated, $"waiting for {application} to process the {ends.Values.Sum()} records held in {topic}");
-        var previous = new Dictionary<int, long>();
-        while (true)
-        {
-            var committed = await admin.CommittedAsync(application, topic, ends.Keys);
-            var behind = ends.Where(e => e.Value > 0 && committed.GetValueOrDefault(e.Key, -1) < e.Value)
-                .ToDictionary(e => e.Key, e => (From: Math.Max(0, committed.GetValueOrDefault(e.Key, 0)), End: e.Value));
-            // Behind by nothing but transaction markers counts as caught up: an idle task has nothing to commit past them.
-            // Looked at only once the application stopped moving, so a busy one is not slowed down by the reads.
-            var idle = behind.All(b => previous.TryGetValue(b.Key, out var before) && before == b.Value.From);
-            previous = behind.ToDictionary(b => b.Key, b => b.Value.From);
-            if (behind.Count == 0 || (idle && WithRecords(consumer, topic, behind).Count == 0))
-            {
-                report(RescalePhase.Stable, $"{application} caught up with {topic}");
-                return DateTimeOffset.UtcNow;
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{application} did not catch up with {topic} within {_options.DrainTimeout.TotalMinutes:0} min; the rescale itself is complete — check its processors");
-            await Task.Delay(_options.PollInterval, ct);
-        }
     }
 }
