@@ -1,4 +1,6 @@
+using ChatStreams.Kafka;
 using ChatStreams.Kafka.Broker;
+using ChatStreams.Kafka.Generations;
 using ChatStreams.Kafka.Broker.Server;
 using ChatStreams.TestSupport;
 using Confluent.Kafka;
@@ -31,9 +33,11 @@ public sealed class RescalePartitionsCommandTests : IAsyncLifetime
         _data.Dispose();
     }
 
-    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(Dictionary<string, string?> settings, params string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await ChatCtl.RunAsync(args, output, error, configuration, default);
@@ -98,6 +102,29 @@ public sealed class RescalePartitionsCommandTests : IAsyncLifetime
         var lines = status.Split('\n');
         Assert.Contains(lines, l => l.Contains("chat.commands ") && l.Contains("CutOver") && l.Contains("24"));
         Assert.Contains(lines, l => l.Contains("chat.events, chat.receipts") && l.Contains("Prepared") && l.Contains("24"));
+    }
+
+    [Fact]
+    public async Task After_a_rescale_the_topics_check_compares_the_current_generation_with_the_configured_count()
+    {
+        // What a finished rescale to 24 leaves: the new generations and their records.
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _broker.BootstrapServers }).Build())
+            await admin.CreateTopicsAsync(new[] { "chat.commands.g2", "chat.events.g2", "chat.receipts.g2" }
+                .Select(name => new TopicSpecification { Name = name, NumPartitions = 24, ReplicationFactor = 1 }));
+        using (var log = new TopicGenerationLog(new KafkaOptions { BootstrapServers = _broker.BootstrapServers }, "ctl-test"))
+        {
+            await log.EnsureTopicAsync();
+            await log.WriteStateAsync(new TopicGenerationState { Topic = "chat.commands", Generation = 2, Partitions = 24, RetiredGeneration = 1 });
+            await log.WriteStateAsync(new TopicGenerationState { Topic = "chat.events", Generation = 2, Partitions = 24, RetiredGeneration = 1, Companions = ["chat.receipts"] });
+        }
+        var settings = new Dictionary<string, string?>
+        {
+            ["Topics:Commands:Partitions"] = "24", ["Topics:Events:Partitions"] = "24", ["Topics:Receipts:Partitions"] = "24",
+        };
+        var (_, output, error) = await RunAsync(settings, "topics", "--check", "--json", "--bootstrap", _broker.BootstrapServers);
+        foreach (var topic in new[] { "chat.commands.g2", "chat.events.g2", "chat.receipts.g2" })
+            Assert.Contains($"\"{topic}\"", output);
+        Assert.DoesNotContain("configured 24", output + error); // generation 1's 12 partitions are not compared any more
     }
 
     private List<string> Topics()
