@@ -104,7 +104,7 @@ public static class EdgeServer
         services.AddSingleton<IHistoryReader>(p => p.GetRequiredService<IHistoryStore>());
         services.AddSingleton(p => new SinkProgress(p.GetRequiredService<IOptions<KafkaOptions>>().Value, p.GetRequiredService<IOptions<SinkOptions>>().Value,
             HistorySinkWriter.SinkName, [Topics.ChatEvents, Topics.ChatReceipts], $"{p.GetRequiredService<IOptions<EdgeOptions>>().Value.Id}-history-progress",
-            p.GetRequiredService<ILoggerFactory>().CreateLogger<SinkProgress>()));
+            p.GetRequiredService<ILoggerFactory>().CreateLogger<SinkProgress>(), followGenerations: true));
         services.AddSingleton<DecisionWatches>();
         services.AddSingleton<PresenceBoard>();
         services.AddSingleton<LiveEventFeed>();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ChatStreams.Kafka;
+using ChatStreams.Kafka.Generations;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,9 @@ public sealed class SinkProgress : IDisposable
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(5);
 
     private readonly KafkaOptions _kafka;
-    private readonly IReadOnlyList<string> _topics;
+    private IReadOnlyList<string> _topics;
+    private readonly GenerationalTopics? _generations;
+    private bool _generationsStarted;
     private string TopicNames => string.Join(", ", _topics);
     private readonly string _groupId;
     private readonly string _clientId;
@@ -45,10 +48,14 @@ public sealed class SinkProgress : IDisposable
 
     /// <param name="topics">Every topic the sink lands in the store (e.g. the history sink's chat.events and chat.receipts:
     /// a read mark is read-your-writes too).</param>
-    public SinkProgress(KafkaOptions kafka, SinkOptions sinks, string sinkName, IReadOnlyList<string> topics, string clientId, ILogger logger)
+    /// <param name="followGenerations">Compare every generation of the rescalable ones among <paramref name="topics"/>
+    /// (chat.events.g2 … after a partition rescale, which is where new records go), following the generation records.</param>
+    public SinkProgress(KafkaOptions kafka, SinkOptions sinks, string sinkName, IReadOnlyList<string> topics, string clientId, ILogger logger,
+        bool followGenerations = false)
     {
         _kafka = kafka;
         _topics = topics;
+        if (followGenerations) _generations = new GenerationalTopics(kafka, clientId, topics, logger: logger);
         _groupId = sinks.GroupIdPrefix + sinkName;
         _clientId = clientId;
         _logger = logger;
@@ -93,6 +100,7 @@ public sealed class SinkProgress : IDisposable
             return await Task.Run(() =>
             {
                 var probe = _probe ??= new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Consumer(_kafka, _clientId, _groupId)).Build();
+                FollowGenerations();
                 var partitions = Partitions(probe);
                 if (committed)
                 {
@@ -106,6 +114,30 @@ public sealed class SinkProgress : IDisposable
             }, ct);
         }
         finally { _gate.Release(); }
+    }
+
+    /// <summary>Takes up the generations that exist now (the first time: reads the generation records, then follows them).</summary>
+    private void FollowGenerations()
+    {
+        if (_generations is null) return;
+        if (!_generationsStarted)
+        {
+            try
+            {
+                _generations.StartAsync().GetAwaiter().GetResult();
+                _generationsStarted = true;
+            }
+            catch (Exception e) when (e is KafkaException or TimeoutException)
+            {
+                // Compared against the topics' first generation meanwhile; tried again at the next read.
+                _logger.LogWarning("Could not read the generation records of {Topics}: {Reason}", TopicNames, e.Message);
+                return;
+            }
+        }
+        var current = _generations.Current;
+        if (current.SequenceEqual(_topics)) return;
+        _topics = current;
+        _partitions = []; // read the new topics' partitions now
     }
 
     private List<TopicPartition> Partitions(IConsumer<byte[]?, byte[]?> probe)
@@ -135,6 +167,7 @@ public sealed class SinkProgress : IDisposable
 
     public void Dispose()
     {
+        _generations?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
         _probe?.Dispose();
         _gate.Dispose();
     }

@@ -11,6 +11,8 @@ namespace ChatStreams.Sinks;
 /// only then commits the batch's offsets. A crash before the commit re-reads the batch, which the idempotent writer
 /// absorbs: nothing is lost and nothing lands twice. A failing write is retried with back-off and nothing is committed
 /// meanwhile; unreadable records are logged and committed past, so one bad record never stalls a sink.
+/// A rescalable topic among its topics (chat.events, chat.receipts) is read in all its generations, each one only after
+/// the sink is past every cutover marker of the one before (<see cref="SinkGenerations"/>).
 /// </summary>
 public sealed class SinkRunner<T> where T : class
 {
@@ -64,6 +66,8 @@ public sealed class SinkRunner<T> where T : class
 
     private async Task ConsumeAsync(CancellationToken ct)
     {
+        await using var generations = new SinkGenerations(_kafka, _name, _decoder.Topics, _logger);
+        await generations.StartAsync(ct);
         var config = KafkaClientConfigs.Consumer(_kafka, $"sink-{_name}", GroupId);
         config.EnablePartitionEof = true;
         if (_decoder.Topics.Any(t => t.StartsWith('^')))
@@ -71,16 +75,33 @@ public sealed class SinkRunner<T> where T : class
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler((_, partitions) =>
                 _logger.LogInformation("Sink {Sink} was assigned {Partitions}.", _name, Describe(partitions)))
-            .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions.Select(p => p.TopicPartition).ToList()))
-            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition).ToList()))
+            .SetPartitionsRevokedHandler((c, partitions) =>
+            {
+                generations.Forget(partitions.Select(p => p.TopicPartition));
+                OnRevoked(c, partitions.Select(p => p.TopicPartition).ToList());
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                generations.Forget(partitions.Select(p => p.TopicPartition));
+                OnLost(partitions.Select(p => p.TopicPartition).ToList());
+            })
             .Build();
-        consumer.Subscribe(_decoder.Topics);
-        _logger.LogInformation("Sink {Sink} consuming {Topics} as group {Group}.", _name, string.Join(", ", _decoder.Topics), GroupId);
         try
         {
             while (!ct.IsCancellationRequested)
             {
+                if (generations.SubscriptionChanged(out var topics))
+                {
+                    consumer.Subscribe(topics);
+                    _logger.LogInformation("Sink {Sink} consuming {Topics} as group {Group}.", _name, string.Join(", ", topics), GroupId);
+                }
+                generations.Update(consumer);
                 var result = Consume(consumer);
+                if (result is not null && generations.IsHeld(result.TopicPartition))
+                {
+                    generations.PutBack(consumer, result);
+                    continue;
+                }
                 if (result is { IsPartitionEOF: true }) AtEnd(result.TopicPartitionOffset);
                 else if (result is not null) await AddAsync(result, ct);
                 if (_nextOffsets.Count > 0 && (_records.Count >= _options.BatchSize || Stopwatch.GetElapsedTime(_batchStarted) >= _options.BatchLinger))

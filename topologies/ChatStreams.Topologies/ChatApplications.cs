@@ -13,11 +13,20 @@ namespace ChatStreams.Topologies;
 /// </summary>
 /// <remarks>
 /// An application with a <see cref="RescalableInput"/> runs one instance per generation of that topic (see
-/// docs/operations.md, "Rescaling partitions"); <see cref="Build"/> gets the generation, and the instance runs under
-/// <c>TopicGenerations.ApplicationId(ApplicationId, generation)</c>.
+/// docs/operations.md, "Rescaling partitions"); <see cref="Build"/> gets the generation (and the generation of the
+/// rescalable topics it writes), and the instance runs under <c>TopicGenerations.ApplicationId(ApplicationId, generation)</c>.
+/// With <see cref="KeepsFirstGeneration"/> generation 1 runs always: it holds a part keyed by user that is never
+/// rescaled and that every later generation feeds.
 /// </remarks>
-public sealed record ChatApplication(string Name, string ApplicationId, Func<ContractSerdes, TopologyOptions, TopicSettings, ILoggerFactory, int, Topology> Build,
-    string? RescalableInput = null);
+public sealed record ChatApplication(string Name, string ApplicationId, Func<ContractSerdes, TopologyOptions, TopicSettings, ILoggerFactory, TopologyGeneration, Topology> Build,
+    string? RescalableInput = null, bool KeepsFirstGeneration = false);
+
+/// <summary>Which generation of its rescalable input an instance reads, and which generation of the rescalable topics it writes.</summary>
+public readonly record struct TopologyGeneration(int Input, int Output)
+{
+    /// <summary>Before any rescale: chat.commands, chat.events, chat.receipts.</summary>
+    public static TopologyGeneration First { get; } = new(1, 1);
+}
 
 /// <summary>
 /// The chat's streams applications. Each is deployed and scaled on its own (up to its partition count): the
@@ -35,13 +44,15 @@ public static class ChatApplications
     public const int DefaultCommitIntervalMs = 30;
 
     public static readonly ChatApplication Conversation = new("conversation", ConversationTopology.ApplicationId,
-        (serdes, options, _, loggers, generation) => ConversationTopology.Build(serdes, options, loggers, generation), Topics.ChatCommands);
+        (serdes, options, _, loggers, generation) => ConversationTopology.Build(serdes, options, loggers, generation.Input, generation.Output), Topics.ChatCommands);
 
     public static readonly ChatApplication FanOut = new("fanout", FanOutTopology.ApplicationId,
-        (serdes, options, topics, loggers, _) => FanOutTopology.Build(serdes, options, topics, loggers));
+        (serdes, options, topics, loggers, generation) => FanOutTopology.Build(serdes, options, topics, loggers, generation.Input), Topics.ChatEvents,
+        KeepsFirstGeneration: true);
 
     public static readonly ChatApplication Presence = new("presence", PresenceTopology.ApplicationId,
-        (serdes, options, topics, loggers, _) => PresenceTopology.Build(serdes, options, topics, loggers));
+        (serdes, options, topics, loggers, generation) => PresenceTopology.Build(serdes, options, topics, loggers, generation.Input), Topics.ChatEvents,
+        KeepsFirstGeneration: true);
 
     public static IReadOnlyList<ChatApplication> All { get; } = [Conversation, FanOut, Presence];
 

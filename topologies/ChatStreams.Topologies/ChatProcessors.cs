@@ -45,7 +45,7 @@ public sealed class ChatProcessors : IAsyncDisposable
                     continue;
                 }
                 var config = streams.ForApplication(application.ApplicationId);
-                var topology = application.Build(serdes, options, topics, loggers, 1);
+                var topology = application.Build(serdes, options, topics, loggers, TopologyGeneration.First);
                 var instance = processors.Track(application, new KafkaStreams(topology, config, loggers, time));
                 await instance.StartAsync(ct);
                 processors._logger.LogInformation("topology {Name} started (application {ApplicationId})", application.Name, application.ApplicationId);
@@ -60,24 +60,28 @@ public sealed class ChatProcessors : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs a rescalable application (the conversation topology reading chat.commands) as one instance per running
-    /// generation of its input, following the generation record in the control topic (docs/operations.md).
+    /// Runs a rescalable application (the conversation topology reading chat.commands; the fan-out and presence reading
+    /// chat.events) as one instance per running generation of its input, following the generation record in the
+    /// control topic (docs/operations.md). The record also says which generation of chat.events each conversation
+    /// instance writes.
     /// </summary>
     private async Task StartGenerationalAsync(ChatApplication application, string input, StreamsConfig streams, ContractSerdes serdes,
         TopologyOptions options, TopicSettings topics, ILoggerFactory loggers, TimeProvider? time, CancellationToken ct)
     {
-        var watcher = new TopicGenerationWatcher(streams.Kafka, application.ApplicationId, input, topics.Commands.Partitions,
+        var partitions = input == Topics.ChatCommands ? topics.Commands.Partitions : topics.Events.Partitions;
+        var watcher = new TopicGenerationWatcher(streams.Kafka, application.ApplicationId, input, partitions,
             loggers.CreateLogger<TopicGenerationWatcher>());
         _generational.Add(watcher);
         await watcher.StartAsync(ct);
         var generations = new GenerationalApplication(watcher, generation =>
-            (application.Build(serdes, options, topics, loggers, generation),
-                streams.ForApplication(TopicGenerations.ApplicationId(application.ApplicationId, generation))), loggers, time);
+            (application.Build(serdes, options, topics, loggers, new TopologyGeneration(generation, watcher.Current.OutputGenerationOf(generation))),
+                streams.ForApplication(TopicGenerations.ApplicationId(application.ApplicationId, generation))), loggers, time,
+            application.KeepsFirstGeneration);
         generations.InstanceCreated += (_, instance) => Track(application, instance);
         _generational.Insert(0, generations); // closed before its watcher
         await generations.StartAsync(ct);
         _logger.LogInformation("topology {Name} started (application {ApplicationId}, generations {Generations} of {Topic})", application.Name,
-            application.ApplicationId, string.Join(", ", watcher.Current.RunningGenerations()), input);
+            application.ApplicationId, string.Join(", ", generations.Running(watcher.Current)), input);
     }
 
     private KafkaStreams Track(ChatApplication application, KafkaStreams instance)

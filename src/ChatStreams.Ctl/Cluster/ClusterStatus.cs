@@ -7,7 +7,14 @@ public sealed record ClusterStatus(
     IReadOnlyList<TopicStatus> Topics,
     IReadOnlyList<GroupStatus> Groups,
     IReadOnlyList<EdgeStatus> Edges,
-    string? EdgesNote);
+    string? EdgesNote,
+    IReadOnlyList<GenerationStatus>? Generations = null);
+
+/// <summary>
+/// A rescaled family of topics (`chatctl rescale-partitions`): the generation being processed (its topics are
+/// "&lt;topic&gt;.g&lt;n&gt;" from 2 on), its partition count and the phase of a rescale in progress.
+/// </summary>
+public sealed record GenerationStatus(string Topic, IReadOnlyList<string> Companions, int Generation, int Partitions, string Phase, int? TargetPartitions);
 
 /// <param name="ConfiguredPartitions">What the Topics settings ask for; null for topics the settings do not name.</param>
 /// <param name="Records">Records the partitions hold now (high minus low watermark, markers included).</param>

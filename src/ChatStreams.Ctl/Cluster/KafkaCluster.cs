@@ -18,6 +18,7 @@ public sealed class KafkaCluster : IDisposable
 
     public KafkaCluster(KafkaOptions kafka)
     {
+        Options = kafka;
         Bootstrap = kafka.BootstrapServers;
         _admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "chatctl")).SetLogHandler((_, _) => { }).Build();
         _reader = new(() =>
@@ -30,6 +31,9 @@ public sealed class KafkaCluster : IDisposable
     }
 
     public string Bootstrap { get; }
+
+    /// <summary>The Kafka settings the cluster was opened with (for readers of their own, such as the generation records).</summary>
+    public KafkaOptions Options { get; }
 
     public IAdminClient Admin => _admin;
 

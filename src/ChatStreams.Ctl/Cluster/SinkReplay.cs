@@ -13,7 +13,7 @@ public sealed record ReplayPartition(string Topic, int Partition, long? Committe
 public sealed record ReplayPlan(string Sink, string GroupId, string Start, bool Applied, IReadOnlyList<ReplayPartition> Partitions);
 
 /// <summary>
-/// `chatctl replay-sink`: rebuilds a sink's store from chat.events (and the other topics the sink reads) by moving its
+/// `chatctl replay-sink`: rebuilds a sink's store from chat.events (every generation of it, and the other topics the sink reads) by moving its
 /// consumer group's committed offsets back to a point in time. The sink's writes are idempotent (keyed by
 /// conversation and seq), so records it already landed are written again unchanged. Offsets only ever move back:
 /// a partition whose commit is before the start keeps it, so nothing is skipped. Kafka accepts offsets only for a group
@@ -37,8 +37,11 @@ public sealed class SinkReplay(KafkaCluster cluster, StatusReader groups)
         var topics = cluster.Topics();
         if (!topics.TryGetValue(Topics.ChatEvents, out var eventPartitions))
             throw new ClusterException($"topic {Topics.ChatEvents} does not exist at {cluster.Bootstrap}: nothing to replay from (chatctl topics creates it).");
+        // Every generation of chat.events (chat.events.g2 … after a partition rescale): the sink reads them in order.
+        var eventTopics = topics.Where(t => Kafka.Generations.GenerationFamilies.BaseOf(t.Key) == Topics.ChatEvents)
+            .SelectMany(t => t.Value.Select(p => (t.Key, p)));
         var partitions = committed.Keys.Where(k => topics.ContainsKey(k.Topic))
-            .Union(eventPartitions.Select(p => (Topics.ChatEvents, p)))
+            .Union(eventTopics)
             .OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2).ToList();
 
         var plan = new List<ReplayPartition>();

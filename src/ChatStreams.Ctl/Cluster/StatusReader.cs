@@ -1,3 +1,4 @@
+using ChatStreams.Kafka.Generations;
 using ChatStreams.Topologies;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -27,7 +28,20 @@ public sealed class StatusReader(KafkaCluster cluster, ClusterSettings settings,
         }
         var groups = await GroupsAsync(ends, ct);
         var (edgeList, note) = await edges.ReadAsync(topics.Keys.ToList(), ct);
-        return new ClusterStatus(cluster.Bootstrap, DateTimeOffset.UtcNow, topicStatus, groups, edgeList, note);
+        return new ClusterStatus(cluster.Bootstrap, DateTimeOffset.UtcNow, topicStatus, groups, edgeList, note,
+            topics.ContainsKey(TopicGenerations.ControlTopic) ? Generations() : []);
+    }
+
+    /// <summary>The generation records of rescaled topics (producer reports left out).</summary>
+    private List<GenerationStatus> Generations()
+    {
+        using var log = new TopicGenerationLog(cluster.Options, "chatctl-status");
+        return log.ReadAll(KafkaCluster.RequestTimeout)
+            .Where(r => !r.Key.StartsWith("producer/", StringComparison.Ordinal))
+            .Select(r => TopicGenerationState.FromBytes(r.Value))
+            .Select(s => new GenerationStatus(s.Topic, s.Companions, s.Generation, s.Partitions, s.Phase.ToString(), s.TargetPartitions))
+            .OrderBy(g => g.Topic, StringComparer.Ordinal)
+            .ToList();
     }
 
     private async Task<IReadOnlyList<GroupStatus>> GroupsAsync(Dictionary<(string Topic, int Partition), long> ends, CancellationToken ct)
@@ -75,9 +89,12 @@ public sealed class StatusReader(KafkaCluster cluster, ClusterSettings settings,
         return answer.SelectMany(g => g.Partitions).Where(p => p.Error.Code == ErrorCode.NoError).Select(p => p.TopicPartitionOffset).ToList();
     }
 
-    /// <summary>Topology groups are the streams applications' ids; sink groups carry Sinks__GroupIdPrefix; edges chatstreams-edge-*.</summary>
+    /// <summary>
+    /// Topology groups are the streams applications' ids (a rescaled generation's with its ".g&lt;n&gt;" suffix); sink
+    /// groups carry Sinks__GroupIdPrefix; edges chatstreams-edge-*.
+    /// </summary>
     private string RoleOf(string groupId) =>
-        ChatApplications.All.Any(a => a.ApplicationId == groupId) ? "topology"
+        ChatApplications.All.Any(a => TopicGenerations.IsGenerationOf(groupId, a.ApplicationId, out _)) ? "topology"
         : groupId.StartsWith(settings.Sinks.GroupIdPrefix, StringComparison.Ordinal) ? "sink"
         : groupId.StartsWith("chatstreams-edge-", StringComparison.Ordinal) ? "edge"
         : "other";

@@ -1,5 +1,6 @@
 using ChatStreams.Contracts;
 using ChatStreams.Kafka;
+using ChatStreams.Kafka.Generations;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -12,6 +13,8 @@ public sealed record TopicCheckResult(string Topic, int Partitions, int? ActualP
 /// `chatctl topics`: the topics the Topics settings describe (and the delivery topic of every known edge), created when
 /// missing and otherwise compared with what the cluster has: partition count, cleanup.policy and retention.ms. Existing
 /// topics are never changed here: a partition count is changed with rescale-partitions, configs with the Kafka tools.
+/// A rescaled topic is compared by the generation processed now (chat.events.g2 … after `chatctl rescale-partitions`,
+/// whose generation records say which), so that setting the new count in the Topics settings makes the check pass.
 /// </summary>
 public sealed class TopicCheck(KafkaCluster cluster, TopicSettings topics)
 {
@@ -28,7 +31,10 @@ public sealed class TopicCheck(KafkaCluster cluster, TopicSettings topics)
     {
         var existing = cluster.Topics();
         var knownEdges = existing.Keys.Select(t => Topics.TryGetDeliveryEdge(t, out var id) ? id : null).OfType<string>();
-        var specs = topics.AllSpecs(knownEdges.Concat(edgeIds));
+        var current = CurrentGenerations(existing);
+        var specs = topics.AllSpecs(knownEdges.Concat(edgeIds))
+            .Select(s => current.TryGetValue(s.Name, out var name) ? s with { Name = name } : s)
+            .ToList();
         var missing = specs.Where(s => !existing.ContainsKey(s.Name)).ToList();
         if (create) await TopicProvisioner.CreateAsync(cluster.Admin, missing);
         var configs = await ConfigsAsync(specs.Where(s => existing.ContainsKey(s.Name)).Select(s => s.Name).ToList());
@@ -44,6 +50,20 @@ public sealed class TopicCheck(KafkaCluster cluster, TopicSettings topics)
                     differences.Add($"{key} is {actual}, configured {spec.Configs[key]}");
             return new TopicCheckResult(spec.Name, spec.Partitions, partitions.Length, differences.Count == 0 ? Ok : Differs, differences);
         }).ToList();
+    }
+
+    /// <summary>Base topic → the name of its generation processed now, for the rescaled ones (none before a rescale).</summary>
+    private Dictionary<string, string> CurrentGenerations(SortedDictionary<string, int[]> existing)
+    {
+        if (!existing.ContainsKey(TopicGenerations.ControlTopic)) return [];
+        using var log = new TopicGenerationLog(cluster.Options, "chatctl-topics");
+        var records = log.ReadAll(KafkaCluster.RequestTimeout);
+        var current = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var baseTopic in GenerationFamilies.Bases)
+            if (GenerationFamilies.RecordOf(baseTopic) is { } key && records.TryGetValue(key, out var bytes)
+                && TopicGenerationState.FromBytes(bytes) is { Generation: > 1 } state)
+                current[baseTopic] = TopicGenerations.TopicName(baseTopic, state.Generation);
+        return current;
     }
 
     private async Task<Dictionary<string, Dictionary<string, string>>> ConfigsAsync(IReadOnlyList<string> names)

@@ -3,20 +3,21 @@ using System.Text.Json;
 using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Streams.Generations;
-using ChatStreams.Topologies.Conversation;
+using ChatStreams.Topologies;
 
 namespace ChatStreams.Ctl.Commands;
 
 /// <summary>
-/// `chatctl rescale-partitions --to N [--bootstrap host:port] [--json]`: gives chat.commands (and the conversation
-/// topology's state) N partitions without reordering, losing or doubling any conversation's messages, while the
-/// system runs (docs/operations.md, "Rescaling partitions"). Rerun with the same N to resume after an interruption.
+/// `chatctl rescale-partitions --to N [--bootstrap host:port] [--json]`: gives chat.commands, chat.events and
+/// chat.receipts (and the conversation-keyed state of the conversation, fan-out and presence topologies) N partitions
+/// without reordering, losing or doubling any conversation's messages, while the system runs (docs/operations.md,
+/// "Rescaling partitions"). Rerun with the same N to resume after an interruption.
 /// </summary>
 public static class RescalePartitionsCommand
 {
     public static Command Create(CtlContext context)
     {
-        var to = new Option<int>("--to") { Description = "The new partition count of chat.commands; more than the current one", Required = true };
+        var to = new Option<int>("--to") { Description = "The new partition count of chat.commands, chat.events and chat.receipts; more than the current one", Required = true };
         to.Validators.Add(r =>
         {
             if (r.GetValue(to) < 1) r.AddError("--to must be a positive partition count, e.g. --to 24");
@@ -28,11 +29,11 @@ public static class RescalePartitionsCommand
         };
         var timeout = new Option<TimeSpan>("--timeout")
         {
-            Description = "How long the conversation processors may take to drain the old generation and catch up on the new one",
+            Description = "How long the processors may take to drain an old generation and catch up on the new one",
             DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
         };
         var command = new Command("rescale-partitions",
-            "Rescale chat.commands to more partitions, keeping every conversation's order (resumable: rerun with the same --to)")
+            "Rescale chat.commands, chat.events and chat.receipts to more partitions, keeping every conversation's order (resumable: rerun with the same --to)")
         {
             to, producerWait, timeout,
         };
@@ -48,7 +49,7 @@ public static class RescalePartitionsCommand
             var rescale = new PartitionRescale(kafka, new RescaleOptions { ProducerWait = parse.GetValue(producerWait), DrainTimeout = parse.GetValue(timeout) });
             try
             {
-                var result = await rescale.RunAsync(Topics.ChatCommands, ConversationTopology.ApplicationId, parse.GetValue(to), progress, ct);
+                var result = await rescale.RunAsync(ChatRescalePlan.Create(), parse.GetValue(to), progress, ct);
                 if (asJson)
                 {
                     await context.Output.WriteLineAsync(JsonSerializer.Serialize(new
@@ -61,6 +62,9 @@ public static class RescalePartitionsCommand
                         heldMs = (long)result.Held.TotalMilliseconds,
                         untilCaughtUpMs = (long)result.UntilCaughtUp.TotalMilliseconds,
                         producersThatDidNotReport = result.ProducersThatDidNotReport,
+                        downstream = result.Downstream is { } d
+                            ? new { topics = d.Topics, fromGeneration = d.FromGeneration, generation = d.Generation, partitions = d.Partitions, heldMs = (long)d.Held.TotalMilliseconds }
+                            : null,
                     }));
                 }
                 else
@@ -69,6 +73,10 @@ public static class RescalePartitionsCommand
                         $"{result.Topic}: generation {result.Generation} with {result.Partitions} partitions is live " +
                         $"(was generation {result.FromGeneration} with {result.FromPartitions}); new-generation records were held " +
                         $"{result.Held.TotalSeconds:0.0} s, processed up to date {result.UntilCaughtUp.TotalSeconds:0.0} s after the switch");
+                    if (result.Downstream is { } d)
+                        await context.Output.WriteLineAsync(
+                            $"{string.Join(", ", d.Topics)}: generation {d.Generation} with {d.Partitions} partitions is live (was generation {d.FromGeneration}); " +
+                            $"the fan-out and presence held the new generation {d.Held.TotalSeconds:0.0} s after the conversation topology's release");
                 }
                 return ChatCtl.Ok;
             }

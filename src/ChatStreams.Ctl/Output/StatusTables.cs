@@ -17,6 +17,15 @@ public static class StatusTables
             topics.AddCells(t.Name, t.Partitions, t.ConfiguredPartitions is { } c ? (c == t.Partitions ? c.ToString() : $"{c} (differs)") : null, t.Records);
         console.Write(topics);
 
+        if (status.Generations is { Count: > 0 } generations)
+        {
+            output.WriteLine("Rescaled topics (chatctl rescale-partitions)");
+            var table = PlainConsole.NewTable("topic", "generation", "partitions", "phase", "target");
+            foreach (var g in generations)
+                table.AddCells(string.Join(", ", new[] { g.Topic }.Concat(g.Companions)), g.Generation, g.Partitions, g.Phase, g.TargetPartitions);
+            console.Write(table);
+        }
+
         output.WriteLine("Consumer groups");
         var groups = PlainConsole.NewTable("group", "role", "state", "members", "partitions", "lag");
         foreach (var g in status.Groups) groups.AddCells(g.GroupId, g.Role, g.State, g.Members.Count, g.Lag.Count, g.TotalLag);

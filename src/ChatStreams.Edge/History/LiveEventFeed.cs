@@ -1,5 +1,6 @@
 using ChatStreams.Contracts;
 using ChatStreams.Kafka;
+using ChatStreams.Kafka.Generations;
 using chatstreams.v1;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry.Serdes;
@@ -13,7 +14,9 @@ namespace ChatStreams.Edge.History;
 /// Follows chat.events from where it ends when the edge starts (the sequencer's decisions that REST calls wait for)
 /// and chat.presence from its beginning (compacted: the latest presence of every user), read_committed. Partitions
 /// are assigned, not subscribed: every edge reads them all and commits nothing. History itself is not folded here:
-/// it comes from the history store. Ready once every partition reached its end once.
+/// it comes from the history store. Ready once every partition reached its end once. After a partition rescale the
+/// decisions are in a later generation of chat.events (chat.events.g2 …): every generation is followed, a new one from
+/// its beginning as soon as the rescale creates it (decisions only need to be seen, not ordered across partitions).
 /// </summary>
 public sealed class LiveEventFeed(
     DecisionWatches decisions,
@@ -23,7 +26,6 @@ public sealed class LiveEventFeed(
     ChatSerdes serdes,
     ILogger<LiveEventFeed> logger) : BackgroundService
 {
-    private static readonly string[] SourceTopics = [Topics.ChatEvents, Topics.ChatPresence];
     private volatile bool _ready;
 
     public bool IsReady => _ready;
@@ -57,12 +59,20 @@ public sealed class LiveEventFeed(
         config.EnablePartitionEof = true;
         config.FetchWaitMaxMs = 20;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
-        var partitions = await TopicPartitionsAsync(ct);
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, p.Topic == Topics.ChatEvents ? Offset.End : Offset.Beginning)));
+        await using var generations = new GenerationalTopics(kafka.Value, $"{edge.Value.Id}-feed", [Topics.ChatEvents], logger: logger);
+        var changed = 0;
+        generations.Changed += () => Interlocked.Exchange(ref changed, 1);
+        await generations.StartAsync(ct);
+        var followed = generations.Current.ToHashSet(StringComparer.Ordinal);
+        var partitions = await TopicPartitionsAsync([.. followed, Topics.ChatPresence], ct);
+        // Only the newest generation gets decisions now; older ones end at their cutover markers.
+        // Incremental from the start: generations added later are assigned the same way.
+        consumer.IncrementalAssign(partitions.Select(p => new TopicPartitionOffset(p, followed.Contains(p.Topic) ? Offset.End : Offset.Beginning)));
         var notAtEnd = new HashSet<TopicPartition>(partitions);
-        logger.LogInformation("Following {Partitions} partitions of {Topics}.", partitions.Count, string.Join(", ", SourceTopics));
+        logger.LogInformation("Following {Partitions} partitions of {Topics}.", partitions.Count, string.Join(", ", followed.Append(Topics.ChatPresence)));
         while (!ct.IsCancellationRequested)
         {
+            if (Interlocked.Exchange(ref changed, 0) == 1) await FollowNewGenerationsAsync(consumer, generations, followed, ct);
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result is null) continue;
             if (result.IsPartitionEOF)
@@ -78,7 +88,7 @@ public sealed class LiveEventFeed(
             var context = new SerializationContext(MessageComponentType.Value, result.Topic, result.Message.Headers);
             try
             {
-                if (result.Topic == Topics.ChatEvents) decisions.Decided(await events.DeserializeAsync(value, false, context));
+                if (result.Topic != Topics.ChatPresence) decisions.Decided(await events.DeserializeAsync(value, false, context));
                 else presence.Apply(await changes.DeserializeAsync(value, false, context));
             }
             catch (Exception e) when (e is InvalidDataException or Avro.AvroException or ArgumentException or InvalidOperationException)
@@ -88,19 +98,30 @@ public sealed class LiveEventFeed(
         }
     }
 
-    private async Task<List<TopicPartition>> TopicPartitionsAsync(CancellationToken ct)
+    /// <summary>Assigns the generations of chat.events a rescale created since, from their beginning.</summary>
+    private async Task FollowNewGenerationsAsync(IConsumer<byte[]?, byte[]?> consumer, GenerationalTopics generations, HashSet<string> followed, CancellationToken ct)
+    {
+        var added = generations.Current.Where(t => !followed.Contains(t)).ToList();
+        if (added.Count == 0) return;
+        var partitions = await TopicPartitionsAsync(added, ct);
+        consumer.IncrementalAssign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        followed.UnionWith(added);
+        logger.LogInformation("Following {Topics} too ({Partitions} partitions): a partition rescale created them.", string.Join(", ", added), partitions.Count);
+    }
+
+    private async Task<List<TopicPartition>> TopicPartitionsAsync(IReadOnlyList<string> sourceTopics, CancellationToken ct)
     {
         using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka.Value, $"{edge.Value.Id}-feed-admin")).Build();
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
-            var found = SourceTopics
+            var found = sourceTopics
                 .Select(t => metadata.Topics.FirstOrDefault(m => m.Topic == t && m.Error.Code == ErrorCode.NoError && m.Partitions.Count > 0))
                 .ToList();
             if (found.All(t => t is not null))
                 return found.SelectMany(t => t!.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId))).ToList();
-            logger.LogWarning("Waiting for topics {Topics} to exist (they are created at system start-up).", string.Join(", ", SourceTopics));
+            logger.LogWarning("Waiting for topics {Topics} to exist (they are created at system start-up).", string.Join(", ", sourceTopics));
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
         }
     }

@@ -59,6 +59,36 @@ public sealed record TopicGenerationState
 
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// Topics keyed and partitioned like <see cref="Topic"/> that share its generations (chat.receipts with chat.events):
+    /// each generation of the record has one topic of each, <c>TopicGenerations.TopicName(companion, generation)</c>.
+    /// </summary>
+    public IReadOnlyList<string> Companions { get; init; } = [];
+
+    /// <summary>
+    /// Every cutover marker ever written for this record's topics, by the old generation's topic name (chat.events,
+    /// chat.receipts.g2 …) and partition: a plain reader of several generations (a sink) reads generation g+1 only once
+    /// it committed past all of generation g's markers. Kept across rescales; the record stays small (one entry per
+    /// old partition and topic).
+    /// </summary>
+    public Dictionary<string, Dictionary<int, long>> CutoverMarkers { get; init; } = [];
+
+    /// <summary>
+    /// For a topic whose processors write another rescalable family (chat.commands → chat.events): the generation of
+    /// that family each generation's application writes. A generation not listed writes generation 1 (what every
+    /// application did before the downstream topics could be rescaled).
+    /// </summary>
+    public Dictionary<int, int> OutputGenerations { get; init; } = [];
+
+    /// <summary>The generation of the downstream family the application of <paramref name="generation"/> writes.</summary>
+    public int OutputGenerationOf(int generation) => OutputGenerations.GetValueOrDefault(generation, 1);
+
+    /// <summary>The record's topic and its companions (base names).</summary>
+    public IReadOnlyList<string> AllTopics => [Topic, .. Companions];
+
+    /// <summary>The highest generation whose topics exist: the next one from phase Prepared on.</summary>
+    public int NewestGeneration => Phase >= RescalePhase.Prepared ? NextGeneration : Generation;
+
     public int NextGeneration => Generation + 1;
 
     public bool Rescaling => Phase != RescalePhase.Stable;

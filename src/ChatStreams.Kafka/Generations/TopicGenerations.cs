@@ -23,6 +23,35 @@ public static class TopicGenerations
         return generation == 1 ? name : $"{name}.g{generation}";
     }
 
+    /// <summary>
+    /// Splits a generation's topic name into its base and generation when <paramref name="topic"/> is a generation of
+    /// <paramref name="baseTopic"/> (the base itself is generation 1).
+    /// </summary>
+    public static bool IsGenerationOf(string topic, string baseTopic, out int generation)
+    {
+        generation = 0;
+        if (topic == baseTopic)
+        {
+            generation = 1;
+            return true;
+        }
+        var prefix = baseTopic + ".g";
+        return topic.StartsWith(prefix, StringComparison.Ordinal) && topic.Length > prefix.Length && topic[prefix.Length] != '0'
+               && topic.AsSpan(prefix.Length).IndexOfAnyExceptInRange('0', '9') < 0
+               && int.TryParse(topic.AsSpan(prefix.Length), out generation) && generation >= 2;
+    }
+
+    /// <summary>The base of <paramref name="topic"/> when it is a generation of one of <paramref name="baseTopics"/>, else the topic itself.</summary>
+    public static string BaseOf(string topic, IEnumerable<string> baseTopics)
+    {
+        foreach (var baseTopic in baseTopics)
+            if (IsGenerationOf(topic, baseTopic, out _)) return baseTopic;
+        return topic;
+    }
+
+    /// <summary>The names of generations 1 … <paramref name="newest"/> of <paramref name="baseTopic"/>.</summary>
+    public static IEnumerable<string> UpTo(string baseTopic, int newest) => Enumerable.Range(1, Math.Max(1, newest)).Select(g => TopicName(baseTopic, g));
+
     /// <summary>Key of a producer's report of the generation it writes (see <see cref="ProducerGeneration"/>).</summary>
     public static string ProducerKey(string baseTopic, string producerId) => $"producer/{baseTopic}/{producerId}";
 

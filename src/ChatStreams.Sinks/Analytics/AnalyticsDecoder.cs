@@ -1,4 +1,5 @@
 using ChatStreams.Contracts;
+using ChatStreams.Kafka.Generations;
 using chatstreams.v1;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
@@ -30,7 +31,7 @@ public sealed class AnalyticsDecoder(ChatSerdes serdes) : ISinkDecoder<Analytics
         var context = new SerializationContext(MessageComponentType.Value, record.Topic, record.Message.Headers);
         try
         {
-            switch (record.Topic)
+            switch (GenerationFamilies.BaseOf(record.Topic))
             {
                 case ChatStreams.Contracts.Topics.ChatEvents:
                     var e = await _events.DeserializeAsync(value, false, context);

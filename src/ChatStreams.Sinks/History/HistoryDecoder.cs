@@ -1,11 +1,12 @@
 using ChatStreams.Contracts;
+using ChatStreams.Kafka.Generations;
 using chatstreams.v1;
 using Confluent.Kafka;
 
 namespace ChatStreams.Sinks.History;
 
 /// <summary>
-/// Reads chat.events and chat.receipts with the contract serdes. Rejections and dedup notices take no position in a
+/// Reads chat.events and chat.receipts (every generation of them, see SinkGenerations) with the contract serdes. Rejections and dedup notices take no position in a
 /// conversation and are not history; bytes Avro cannot read, or a schema the registry does not have, are poison.
 /// </summary>
 public sealed class HistoryDecoder(ChatSerdes serdes) : ISinkDecoder<HistoryRecord>
@@ -18,7 +19,7 @@ public sealed class HistoryDecoder(ChatSerdes serdes) : ISinkDecoder<HistoryReco
     public async Task<HistoryRecord?> DecodeAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken ct)
     {
         if (record.Message.Value is not { } value) return null;
-        if (record.Topic == ChatStreams.Contracts.Topics.ChatReceipts)
+        if (GenerationFamilies.BaseOf(record.Topic) == ChatStreams.Contracts.Topics.ChatReceipts)
             return new HistoryReceiptRecord(await ChatEventDecoding.DeserializeAsync(_receipts, record, value));
         var e = await ChatEventDecoding.DeserializeAsync(_events, record, value);
         return ChatEventDecoding.TakesPosition(e) ? new HistoryEventRecord(e) : null;

@@ -21,10 +21,16 @@ public sealed class GenerationalApplication : IAsyncDisposable
     private readonly TimeProvider? _time;
     private readonly SemaphoreSlim _changing = new(1, 1);
     private readonly Dictionary<int, KafkaStreams> _instances = [];
+    private readonly bool _keepFirstGeneration;
     private bool _disposed;
 
-    public GenerationalApplication(TopicGenerationWatcher watcher, Func<int, (Topology, StreamsConfig)> build, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <param name="keepFirstGeneration">Run generation 1 always, even after later rescales retired it: for an
+    /// application whose generation-1 instance also holds a part keyed by something else that is never rescaled (the
+    /// fan-out's and presence's user-keyed sub-topologies), which every later generation feeds.</param>
+    public GenerationalApplication(TopicGenerationWatcher watcher, Func<int, (Topology, StreamsConfig)> build, ILoggerFactory loggers, TimeProvider? time = null,
+        bool keepFirstGeneration = false)
     {
+        _keepFirstGeneration = keepFirstGeneration;
         _watcher = watcher;
         _build = build;
         _loggers = loggers;
@@ -67,7 +73,7 @@ public sealed class GenerationalApplication : IAsyncDisposable
         try
         {
             if (_disposed) return;
-            foreach (var generation in state.RunningGenerations())
+            foreach (var generation in Running(state))
             {
                 lock (_instances)
                     if (_instances.ContainsKey(generation)) continue;
@@ -85,6 +91,13 @@ public sealed class GenerationalApplication : IAsyncDisposable
         {
             _changing.Release();
         }
+    }
+
+    /// <summary>The generations to run in this phase.</summary>
+    public IReadOnlyList<int> Running(TopicGenerationState state)
+    {
+        var running = state.RunningGenerations();
+        return _keepFirstGeneration && !running.Contains(1) ? [1, .. running] : running;
     }
 
     public async ValueTask DisposeAsync()

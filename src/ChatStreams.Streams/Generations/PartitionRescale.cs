@@ -1,8 +1,6 @@
-using ChatStreams.Contracts;
 using ChatStreams.Kafka;
 using ChatStreams.Kafka.Generations;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 
 namespace ChatStreams.Streams.Generations;
 
@@ -22,238 +20,229 @@ public sealed record RescaleOptions
 public sealed record RescaleProgress(RescalePhase Phase, string Message);
 
 /// <summary>What a finished rescale did and how long the next generation's records were held.</summary>
+/// <param name="Held">Switch → release of the source's new generation.</param>
+/// <param name="Downstream">The downstream topics' part, when the plan had one and this run moved them.</param>
 public sealed record RescaleResult(string Topic, int FromGeneration, int FromPartitions, int Generation, int Partitions,
-    TimeSpan Held, TimeSpan UntilCaughtUp, IReadOnlyList<string> ProducersThatDidNotReport);
+    TimeSpan Held, TimeSpan UntilCaughtUp, IReadOnlyList<string> ProducersThatDidNotReport, DownstreamRescaleResult? Downstream = null);
+
+/// <param name="Held">Release of the source's new generation (its first downstream records can exist) → release of the downstream readers' new generation.</param>
+public sealed record DownstreamRescaleResult(IReadOnlyList<string> Topics, int FromGeneration, int Generation, int Partitions, TimeSpan Held);
 
 /// <summary>The rescale was refused before anything changed (the message says why and what to do).</summary>
 public sealed class RescaleRefusedException(string message) : Exception(message);
 
 /// <summary>
-/// Rescales a keyed input topic of a streams application without reordering or losing a key's records (see
-/// docs/operations.md, "Rescaling partitions"): a new generation of the topic with the new partition count; producers
-/// switched to it; a cutover marker appended to every old partition; the old generation's application drained past
-/// every marker; its state re-keyed into the new generation's changelogs; then the new generation released. Every step
-/// is recorded in the topic's generation record before the next begins and every step can be repeated, so a
-/// procedure that crashed (or was stopped) is resumed by running it again with the same target.
+/// Rescales keyed topics of streams applications without reordering or losing a key's records (see
+/// docs/operations.md, "Rescaling partitions"). The source stage: a new generation of the topic with the new partition
+/// count; producers switched to it; a cutover marker appended to every old partition; the old generation's
+/// application drained past every marker; its state re-keyed into the new generation's changelogs; the new generation
+/// released. The optional downstream stage (topics only the source's application writes) follows: its new generation
+/// is created with the source's, its markers are appended once the source's old generation drained (nothing writes the
+/// old downstream generation after that), its readers are drained past them, their keyed state re-keyed, and their new
+/// generation released. Every step is recorded in the generation records before the next begins and every step can be
+/// repeated, so a procedure that crashed (or was stopped) is resumed by running it again with the same target.
 /// </summary>
 public sealed class PartitionRescale(KafkaOptions kafka, RescaleOptions? options = null)
 {
     private readonly RescaleOptions _options = options ?? new RescaleOptions();
 
-    public async Task<RescaleResult> RunAsync(string baseTopic, string baseApplicationId, int targetPartitions,
-        IProgress<RescaleProgress>? progress = null, CancellationToken ct = default)
+    /// <summary>The single-topic, single-application rescale.</summary>
+    public Task<RescaleResult> RunAsync(string baseTopic, string baseApplicationId, int targetPartitions,
+        IProgress<RescaleProgress>? progress = null, CancellationToken ct = default) =>
+        RunAsync(RescalePlan.Single(baseTopic, baseApplicationId), targetPartitions, progress, ct);
+
+    public async Task<RescaleResult> RunAsync(RescalePlan plan, int targetPartitions, IProgress<RescaleProgress>? progress = null, CancellationToken ct = default)
     {
         using var log = new TopicGenerationLog(kafka, "chatctl-rescale");
-        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "chatctl-rescale")).Build();
+        using var client = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "chatctl-rescale")).Build();
+        var admin = new RescaleAdmin(client);
+        var waits = new RescaleWaits(kafka, _options);
         await log.EnsureTopicAsync();
-        var state = Load(log, admin, baseTopic);
-        Validate(state, targetPartitions);
-        var fromGeneration = state.Generation;
-        var fromPartitions = state.Partitions;
-        var oldTopic = TopicGenerations.TopicName(baseTopic, state.Generation);
-        var newTopic = TopicGenerations.TopicName(baseTopic, state.NextGeneration);
-        var oldApplication = TopicGenerations.ApplicationId(baseApplicationId, state.Generation);
-        var newApplication = TopicGenerations.ApplicationId(baseApplicationId, state.NextGeneration);
+        var source = new StageRun(plan.Source, Load(log, admin, plan.Source));
+        var downstream = plan.Downstream is { } d ? new StageRun(d, Load(log, admin, d)) : null;
+        // A source rescale started without its downstream (by an older chatctl) is finished alone.
+        if (downstream is not null && source.State.Rescaling && !downstream.State.Rescaling) downstream = null;
+        Validate(source, downstream, targetPartitions);
         void Report(RescalePhase phase, string message) => progress?.Report(new RescaleProgress(phase, message));
-        if (state.Rescaling) Report(state.Phase, $"resuming the rescale of {oldTopic} ({state.Partitions} partitions) to {newTopic} ({targetPartitions}) at phase {state.Phase}");
-
-        async Task Advance(TopicGenerationState next)
+        async Task Advance(StageRun stage, TopicGenerationState next)
         {
-            state = next with { UpdatedAt = DateTimeOffset.UtcNow };
-            await log.WriteStateAsync(state, ct);
-            Report(state.Phase, $"phase {state.Phase} recorded");
+            stage.State = next with { UpdatedAt = DateTimeOffset.UtcNow };
+            await log.WriteStateAsync(stage.State, ct);
+            Report(stage.State.Phase, stage == source ? $"phase {stage.State.Phase} recorded" : $"{stage.Stage.BaseTopic}: phase {stage.State.Phase} recorded");
         }
 
-        var stragglers = new List<string>();
-        if (state.Phase == RescalePhase.Stable)
+        var sourceMoves = source.State.Rescaling || source.State.Partitions < targetPartitions;
+        var fromGeneration = sourceMoves ? source.State.Generation : source.State.RetiredGeneration ?? source.State.Generation;
+        var fromPartitions = sourceMoves ? source.State.Partitions
+            : admin.PartitionCount(TopicGenerations.TopicName(plan.Source.BaseTopic, fromGeneration)) ?? source.State.Partitions;
+        var downstreamFrom = downstream?.State.Generation ?? 1;
+        foreach (var stage in new[] { source, downstream }.OfType<StageRun>())
+            if (stage.State.Rescaling) Report(stage.State.Phase, $"resuming the rescale of {stage.OldTopic} ({stage.State.Partitions} partitions) to {stage.NewTopic} ({targetPartitions}) at phase {stage.State.Phase}");
+
+        // Prepared: every new topic and changelog exists; the downstream record first, so that when the source's new
+        // instance is built (on the source's Prepared) the downstream generation it writes exists.
+        if (sourceMoves && source.State.Phase == RescalePhase.Stable)
         {
-            var changelogs = await CreateNextGenerationTopicsAsync(admin, oldTopic, newTopic, oldApplication, newApplication, targetPartitions);
-            Report(RescalePhase.Prepared, $"created {newTopic} and {changelogs} changelog topics of {newApplication} with {targetPartitions} partitions");
-            await Advance(state with { Phase = RescalePhase.Prepared, TargetPartitions = targetPartitions });
-        }
-        if (state.Phase == RescalePhase.Prepared)
-            await Advance(state with { Phase = RescalePhase.Switching, HeldSince = DateTimeOffset.UtcNow });
-        if (state.Phase == RescalePhase.Switching)
-        {
-            stragglers = await WaitForProducersAsync(log, state, Report, ct);
-            var markers = await WriteMarkersAsync(oldTopic, newTopic, state.Partitions, ct);
-            Report(RescalePhase.Switching, $"cutover markers written to all {markers.Count} partitions of {oldTopic}");
-            await Advance(state with { Phase = RescalePhase.CutOver, Markers = markers });
-        }
-        if (state.Phase == RescalePhase.CutOver)
-        {
-            await WaitForDrainAsync(admin, oldApplication, oldTopic, state.Markers, Report, ct);
-            await Advance(state with { Phase = RescalePhase.Drained });
-        }
-        if (state.Phase == RescalePhase.Drained)
-        {
-            var pairs = StoreChangelogs(admin, oldApplication).Select(c => (c.Topic, Changelog(newApplication, c.Store))).ToList();
-            var rekeying = new ChangelogRekeying(kafka, $"rescale-{newApplication}");
-            var written = await Task.Run(() => rekeying.Copy(pairs, targetPartitions, m => Report(RescalePhase.Drained, m), ct), ct);
-            Report(RescalePhase.Drained, $"state migrated: {written.Values.Sum()} store entries in {written.Count} changelogs");
-            await Advance(state with { Phase = RescalePhase.Migrated, ReleasedAt = DateTimeOffset.UtcNow });
-        }
-        var releasedAt = state.ReleasedAt ?? DateTimeOffset.UtcNow;
-        var heldSince = state.HeldSince ?? releasedAt;
-        if (state.Phase == RescalePhase.Migrated)
-        {
-            await Advance(new TopicGenerationState
+            var (topics, changelogs) = await CreateNextGenerationAsync(admin, source, targetPartitions);
+            if (downstream is not null)
             {
-                Topic = baseTopic, Generation = state.NextGeneration, Partitions = targetPartitions, RetiredGeneration = state.Generation,
-                HeldSince = state.HeldSince, ReleasedAt = state.ReleasedAt,
+                var (more, moreChangelogs) = await CreateNextGenerationAsync(admin, downstream, targetPartitions);
+                topics = [.. topics, .. more];
+                changelogs += moreChangelogs;
+            }
+            Report(RescalePhase.Prepared, $"created {string.Join(", ", topics)} and {changelogs} changelog topics with {targetPartitions} partitions");
+            if (downstream is { State.Phase: RescalePhase.Stable })
+                await Advance(downstream, downstream.State with
+                {
+                    Phase = RescalePhase.Prepared, TargetPartitions = targetPartitions, Companions = downstream.Stage.Companions,
+                });
+            var outputs = downstream is null ? source.State.OutputGenerations
+                : new Dictionary<int, int>(source.State.OutputGenerations) { [source.State.NextGeneration] = downstream.State.NextGeneration };
+            await Advance(source, source.State with { Phase = RescalePhase.Prepared, TargetPartitions = targetPartitions, OutputGenerations = outputs });
+        }
+        var stragglers = new List<string>();
+        if (source.State.Phase == RescalePhase.Prepared)
+            await Advance(source, source.State with { Phase = RescalePhase.Switching, HeldSince = DateTimeOffset.UtcNow });
+        if (source.State.Phase == RescalePhase.Switching)
+        {
+            stragglers = await waits.ForProducersAsync(log, source.State, Report, ct);
+            var markers = await waits.WriteMarkersAsync([source.OldTopic], source.NewTopic, source.State.Partitions, ct);
+            Report(RescalePhase.Switching, $"cutover markers written to all {markers[source.OldTopic].Count} partitions of {source.OldTopic}");
+            await Advance(source, source.State with { Phase = RescalePhase.CutOver, Markers = markers[source.OldTopic] });
+        }
+        if (source.State.Phase == RescalePhase.CutOver)
+        {
+            await waits.ForDrainAsync(admin, source.OldApplication(source.Stage.Readers[0]), source.OldTopic, source.State.Markers, Report, ct);
+            await Advance(source, source.State with { Phase = RescalePhase.Drained });
+        }
+        // The source's old generation is final: nothing writes the downstream's old generation any more.
+        if (downstream is { State.Phase: RescalePhase.Prepared } && (source.State.Phase >= RescalePhase.Drained || !source.State.Rescaling))
+        {
+            var markers = await waits.WriteMarkersAsync(downstream.OldTopics, downstream.NewTopic, downstream.State.Partitions, ct);
+            Report(RescalePhase.Prepared, $"cutover markers written to all {downstream.State.Partitions} partitions of {string.Join(" and ", downstream.OldTopics)}");
+            var all = new Dictionary<string, Dictionary<int, long>>(downstream.State.CutoverMarkers);
+            foreach (var (topic, offsets) in markers) all[topic] = offsets;
+            await Advance(downstream, downstream.State with
+            {
+                Phase = RescalePhase.CutOver, Markers = markers[downstream.OldTopic], CutoverMarkers = all, HeldSince = DateTimeOffset.UtcNow,
             });
         }
-        var caughtUp = await WaitForCatchUpAsync(admin, newApplication, newTopic, Report, ct);
-        return new RescaleResult(baseTopic, fromGeneration, fromPartitions, state.Generation, state.Partitions,
-            releasedAt - heldSince, caughtUp - heldSince, stragglers);
-    }
-
-    private static TopicGenerationState Load(TopicGenerationLog log, IAdminClient admin, string baseTopic)
-    {
-        if (log.ReadState(baseTopic, TimeSpan.FromSeconds(30)) is { } recorded) return recorded;
-        var partitions = PartitionCount(admin, baseTopic)
-                         ?? throw new RescaleRefusedException($"topic {baseTopic} does not exist: start the system (or create the topics) before rescaling it");
-        return new TopicGenerationState { Topic = baseTopic, Partitions = partitions };
-    }
-
-    private static void Validate(TopicGenerationState state, int target)
-    {
-        if (state.Rescaling && state.TargetPartitions != target)
-            throw new RescaleRefusedException(
-                $"a rescale of {state.Topic} to {state.TargetPartitions} partitions is in progress (phase {state.Phase}); run it again with --to {state.TargetPartitions} to finish it first");
-        if (!state.Rescaling && target <= state.Partitions)
-            throw new RescaleRefusedException(
-                $"{TopicGenerations.TopicName(state.Topic, state.Generation)} already has {state.Partitions} partitions; --to must be more than that " +
-                "(partitions can only be added: fewer partitions would put more keys on each task, which a restart with fewer instances achieves without moving data)");
-    }
-
-    private async Task<int> CreateNextGenerationTopicsAsync(IAdminClient admin, string oldTopic, string newTopic, string oldApplication, string newApplication, int partitions)
-    {
-        var specs = new List<TopicSpec> { new(newTopic, partitions, -1, await ConfigsOfAsync(admin, oldTopic)) };
-        foreach (var changelog in StoreChangelogs(admin, oldApplication))
-            specs.Add(new TopicSpec(Changelog(newApplication, changelog.Store), partitions, -1, await ConfigsOfAsync(admin, changelog.Topic)));
-        await TopicProvisioner.CreateAsync(admin, specs);
-        foreach (var spec in specs)
-            if (PartitionCount(admin, spec.Name) is { } actual && actual != partitions)
-                throw new InvalidOperationException($"{spec.Name} exists with {actual} partitions, not {partitions}: it was made by something else; delete it and run the rescale again");
-        return specs.Count - 1;
-    }
-
-    /// <summary>The topic configs set explicitly on a topic (retention, cleanup policy …), to give its successor the same.</summary>
-    private static async Task<Dictionary<string, string>> ConfigsOfAsync(IAdminClient admin, string topic)
-    {
-        var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }]);
-        return described.Single().Entries.Values
-            .Where(e => e.Source == ConfigSource.DynamicTopicConfig && e.Value is not null)
-            .ToDictionary(e => e.Name, e => e.Value);
-    }
-
-    /// <summary>The logged stores of an application (changelog "&lt;app&gt;-&lt;store&gt;-changelog"), without the cutover gate's own.</summary>
-    private static List<(string Store, string Topic)> StoreChangelogs(IAdminClient admin, string application)
-    {
-        var prefix = application + "-";
-        const string suffix = "-changelog";
-        return admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics
-            .Select(t => t.Topic)
-            .Where(t => t.StartsWith(prefix, StringComparison.Ordinal) && t.EndsWith(suffix, StringComparison.Ordinal))
-            .Select(t => (Store: t[prefix.Length..^suffix.Length], Topic: t))
-            // The gate's own store says which partitions passed *this* generation's markers: the next generation starts without.
-            .Where(c => c.Store != GenerationCutover<object, object>.StoreName)
-            .OrderBy(c => c.Store, StringComparer.Ordinal)
-            .ToList();
-    }
-
-    private static string Changelog(string application, string store) => $"{application}-{store}-changelog";
-
-    private static int? PartitionCount(IAdminClient admin, string topic)
-    {
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault();
-        return metadata is null || metadata.Error.Code != ErrorCode.NoError ? null : metadata.Partitions.Count;
-    }
-
-    private async Task<List<string>> WaitForProducersAsync(TopicGenerationLog log, TopicGenerationState state, Action<RescalePhase, string> report, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + _options.ProducerWait;
-        var prefix = TopicGenerations.ProducerPrefix(state.Topic);
-        while (true)
+        if (source.State.Phase == RescalePhase.Drained)
         {
-            var behind = log.ReadAll(TimeSpan.FromSeconds(30))
-                .Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(r => ProducerGenerationReport.FromBytes(r.Value))
-                .Where(r => r.Generation < state.NextGeneration)
-                .Select(r => r.ProducerId)
-                .Order(StringComparer.Ordinal)
-                .ToList();
-            if (behind.Count == 0)
-            {
-                report(RescalePhase.Switching, "every registered producer writes the new generation");
-                return [];
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                report(RescalePhase.Switching,
-                    $"warning: {string.Join(", ", behind)} did not report a switch within {_options.ProducerWait.TotalSeconds:0} s (stopped or unreachable?); " +
-                    "writing the markers anyway: whatever they still write to the old generation is forwarded to the new one");
-                return behind;
-            }
-            await Task.Delay(_options.PollInterval, ct);
+            var written = await MigrateAsync(admin, source, source.Stage.Readers[0], targetPartitions, Report, ct);
+            Report(RescalePhase.Drained, $"state migrated: {written.Values.Sum()} store entries in {written.Count} changelogs");
+            await Advance(source, source.State with { Phase = RescalePhase.Migrated, ReleasedAt = DateTimeOffset.UtcNow });
         }
+        var releasedAt = source.State.ReleasedAt ?? DateTimeOffset.UtcNow;
+        var heldSince = source.State.HeldSince ?? releasedAt;
+        if (source.State.Phase == RescalePhase.Migrated) await Advance(source, Promoted(source.State, targetPartitions));
+
+        if (downstream is { State.Phase: RescalePhase.CutOver })
+        {
+            foreach (var reader in downstream.Stage.Readers)
+            foreach (var input in reader.Inputs)
+            {
+                var topic = TopicGenerations.TopicName(input, downstream.State.Generation);
+                await waits.ForDrainAsync(admin, downstream.OldApplication(reader), topic, downstream.State.CutoverMarkers[topic], Report, ct);
+            }
+            await Advance(downstream, downstream.State with { Phase = RescalePhase.Drained });
+        }
+        if (downstream is { State.Phase: RescalePhase.Drained })
+        {
+            var entries = 0;
+            foreach (var reader in downstream.Stage.Readers)
+                entries += (await MigrateAsync(admin, downstream, reader, targetPartitions, Report, ct)).Values.Sum();
+            Report(RescalePhase.Drained, $"{downstream.Stage.BaseTopic}: state of {downstream.Stage.Readers.Count} applications migrated: {entries} store entries");
+            await Advance(downstream, downstream.State with { Phase = RescalePhase.Migrated, ReleasedAt = DateTimeOffset.UtcNow });
+        }
+        DownstreamRescaleResult? downstreamResult = null;
+        if (downstream is not null)
+        {
+            var downstreamHeld = (downstream.State.ReleasedAt ?? DateTimeOffset.UtcNow) - releasedAt;
+            if (downstream.State.Phase == RescalePhase.Migrated) await Advance(downstream, Promoted(downstream.State, targetPartitions));
+            downstreamResult = new DownstreamRescaleResult(downstream.Stage.Topics, downstreamFrom, downstream.State.Generation, downstream.State.Partitions,
+                downstreamHeld < TimeSpan.Zero ? TimeSpan.Zero : downstreamHeld);
+        }
+
+        var caughtUp = await waits.ForCatchUpAsync(admin, source.CurrentApplication(source.Stage.Readers[0]), source.CurrentTopic, Report, ct);
+        if (downstream is not null)
+            foreach (var reader in downstream.Stage.Readers)
+            foreach (var input in reader.Inputs)
+                caughtUp = await waits.ForCatchUpAsync(admin, downstream.CurrentApplication(reader), TopicGenerations.TopicName(input, downstream.State.Generation), Report, ct);
+        return new RescaleResult(plan.Source.BaseTopic, fromGeneration, fromPartitions,
+            source.State.Generation, source.State.Partitions, releasedAt - heldSince, caughtUp - heldSince, stragglers, downstreamResult);
     }
 
-    private async Task<Dictionary<int, long>> WriteMarkersAsync(string oldTopic, string newTopic, int partitions, CancellationToken ct)
+    /// <summary>The record of the stable next generation, keeping what outlives one rescale (markers, output generations).</summary>
+    private static TopicGenerationState Promoted(TopicGenerationState state, int partitions) => new()
     {
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfigs.Producer(kafka, "chatctl-rescale-markers")).Build();
-        var written = await Task.WhenAll(Enumerable.Range(0, partitions)
-            .Select(p => producer.ProduceAsync(new TopicPartition(oldTopic, p), CutoverMarker.Create(newTopic), ct)));
-        return written.ToDictionary(r => r.Partition.Value, r => r.Offset.Value);
+        Topic = state.Topic, Generation = state.NextGeneration, Partitions = partitions, RetiredGeneration = state.Generation,
+        HeldSince = state.HeldSince, ReleasedAt = state.ReleasedAt, Companions = state.Companions, CutoverMarkers = state.CutoverMarkers,
+        OutputGenerations = state.OutputGenerations,
+    };
+
+    /// <summary>A stage of the plan with its generation record as the run goes.</summary>
+    private sealed class StageRun(RescaleStage stage, TopicGenerationState state)
+    {
+        public RescaleStage Stage { get; } = stage;
+        public TopicGenerationState State { get; set; } = state;
+        public string OldTopic => TopicGenerations.TopicName(Stage.BaseTopic, State.Generation);
+        public string NewTopic => TopicGenerations.TopicName(Stage.BaseTopic, State.NextGeneration);
+        public string CurrentTopic => OldTopic; // after the promotion State.Generation is the new one
+        public IReadOnlyList<string> OldTopics => Stage.Topics.Select(t => TopicGenerations.TopicName(t, State.Generation)).ToList();
+        public string OldApplication(RescaledApplication reader) => TopicGenerations.ApplicationId(reader.BaseApplicationId, State.Generation);
+        public string NewApplication(RescaledApplication reader) => TopicGenerations.ApplicationId(reader.BaseApplicationId, State.NextGeneration);
+        public string CurrentApplication(RescaledApplication reader) => OldApplication(reader);
     }
 
-    private async Task WaitForDrainAsync(IAdminClient admin, string application, string topic, IReadOnlyDictionary<int, long> markers,
+    private static TopicGenerationState Load(TopicGenerationLog log, RescaleAdmin admin, RescaleStage stage)
+    {
+        if (log.ReadState(stage.BaseTopic, TimeSpan.FromSeconds(30)) is { } recorded) return recorded;
+        var partitions = admin.PartitionCount(stage.BaseTopic)
+                         ?? throw new RescaleRefusedException($"topic {stage.BaseTopic} does not exist: start the system (or create the topics) before rescaling it");
+        return new TopicGenerationState { Topic = stage.BaseTopic, Partitions = partitions, Companions = stage.Companions };
+    }
+
+    private static void Validate(StageRun source, StageRun? downstream, int target)
+    {
+        foreach (var stage in new[] { source, downstream }.OfType<StageRun>())
+            if (stage.State.Rescaling && stage.State.TargetPartitions != target)
+                throw new RescaleRefusedException(
+                    $"a rescale of {stage.State.Topic} to {stage.State.TargetPartitions} partitions is in progress (phase {stage.State.Phase}); run it again with --to {stage.State.TargetPartitions} to finish it first");
+        // Only the downstream part of a rescale to this count is left: resume it.
+        if (!source.State.Rescaling && downstream is { State.Rescaling: true } && source.State.Partitions == target) return;
+        if (!source.State.Rescaling && target <= source.State.Partitions)
+            throw new RescaleRefusedException(
+                $"{TopicGenerations.TopicName(source.State.Topic, source.State.Generation)} already has {source.State.Partitions} partitions; --to must be more than that " +
+                "(partitions can only be added: fewer partitions would put more keys on each task, which a restart with fewer instances achieves without moving data)");
+        if (downstream is { State.Rescaling: false } && target <= downstream.State.Partitions)
+            throw new RescaleRefusedException(
+                $"{TopicGenerations.TopicName(downstream.State.Topic, downstream.State.Generation)} already has {downstream.State.Partitions} partitions; --to must be more than that");
+    }
+
+    /// <summary>The next generation's topics (copying the old ones' configs) and the changelogs of the stores that move.</summary>
+    private static async Task<(List<string> Topics, int Changelogs)> CreateNextGenerationAsync(RescaleAdmin admin, StageRun stage, int partitions)
+    {
+        var topics = new List<(string, string?)>();
+        foreach (var topic in stage.Stage.Topics)
+            topics.Add((TopicGenerations.TopicName(topic, stage.State.NextGeneration), TopicGenerations.TopicName(topic, stage.State.Generation)));
+        var named = topics.Select(t => t.Item1).ToList();
+        foreach (var reader in stage.Stage.Readers)
+        foreach (var store in admin.MovingStores(stage.OldApplication(reader), reader.Stores))
+            topics.Add((RescaleAdmin.Changelog(stage.NewApplication(reader), store), RescaleAdmin.Changelog(stage.OldApplication(reader), store)));
+        await admin.CreateLikeAsync(topics, partitions);
+        return (named, topics.Count - named.Count);
+    }
+
+    private async Task<Dictionary<string, int>> MigrateAsync(RescaleAdmin admin, StageRun stage, RescaledApplication reader, int partitions,
         Action<RescalePhase, string> report, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + _options.DrainTimeout;
-        var lastPassed = -1;
-        while (true)
-        {
-            var committed = await CommittedAsync(admin, application, topic, markers.Keys);
-            var passed = markers.Count(m => committed.GetValueOrDefault(m.Key, -1) > m.Value);
-            if (passed != lastPassed) report(RescalePhase.CutOver, $"{passed}/{markers.Count} partitions of {topic} processed past their cutover marker");
-            lastPassed = passed;
-            if (passed == markers.Count) return;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException(
-                    $"{application} did not process past the cutover markers of {markers.Count - passed} partitions of {topic} within {_options.DrainTimeout.TotalMinutes:0} min: " +
-                    "check that its processors run (chatstreams topology conversation), then run the rescale again to continue waiting");
-            await Task.Delay(_options.PollInterval, ct);
-        }
-    }
-
-    /// <summary>Waits until the new generation's application has committed everything written to its topic so far (the held records included).</summary>
-    private async Task<DateTimeOffset> WaitForCatchUpAsync(IAdminClient admin, string application, string topic, Action<RescalePhase, string> report, CancellationToken ct)
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafka, "chatctl-rescale-ends", "chatctl-rescale-unused")).Build();
-        var partitions = PartitionCount(admin, topic) ?? 0;
-        var ends = Enumerable.Range(0, partitions)
-            .ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
-        var deadline = DateTime.UtcNow + _options.DrainTimeout;
-        report(RescalePhase.Migrated, $"waiting for {application} to process the {ends.Values.Sum()} records held in {topic}");
-        while (true)
-        {
-            var committed = await CommittedAsync(admin, application, topic, ends.Keys);
-            if (ends.All(e => e.Value == 0 || committed.GetValueOrDefault(e.Key, -1) >= e.Value))
-            {
-                report(RescalePhase.Stable, $"{application} caught up with {topic}");
-                return DateTimeOffset.UtcNow;
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{application} did not catch up with {topic} within {_options.DrainTimeout.TotalMinutes:0} min; the rescale itself is complete — check its processors");
-            await Task.Delay(_options.PollInterval, ct);
-        }
-    }
-
-    private static async Task<Dictionary<int, long>> CommittedAsync(IAdminClient admin, string group, string topic, IEnumerable<int> partitions)
-    {
-        var result = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(group, partitions.Select(p => new TopicPartition(topic, p)).ToList())]);
-        return result.Single().Partitions.Where(p => p.Offset.Value >= 0).ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
+        var oldApplication = stage.OldApplication(reader);
+        var newApplication = stage.NewApplication(reader);
+        var pairs = admin.MovingStores(oldApplication, reader.Stores)
+            .Select(store => (From: RescaleAdmin.Changelog(oldApplication, store), To: RescaleAdmin.Changelog(newApplication, store)))
+            .ToList();
+        var rekeying = new ChangelogRekeying(kafka, $"rescale-{newApplication}");
+        return await Task.Run(() => rekeying.Copy(pairs, partitions, m => report(stage.State.Phase, m), ct), ct);
     }
 }

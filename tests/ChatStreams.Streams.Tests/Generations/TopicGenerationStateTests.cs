@@ -44,10 +44,18 @@ public sealed class TopicGenerationStateTests
     [Fact]
     public void The_record_survives_its_json_form()
     {
-        var state = At(RescalePhase.CutOver) with { Markers = new() { [0] = 17, [11] = 4 }, HeldSince = DateTimeOffset.Parse("2026-12-05T18:00:00Z") };
+        var state = At(RescalePhase.CutOver) with
+        {
+            Markers = new() { [0] = 17, [11] = 4 }, HeldSince = DateTimeOffset.Parse("2026-12-05T18:00:00Z"), Companions = ["chat.receipts"],
+            CutoverMarkers = new() { ["chat.commands"] = new() { [0] = 17 } }, OutputGenerations = new() { [2] = 2 },
+        };
         var back = TopicGenerationState.FromBytes(state.ToBytes());
         Assert.Equal(state.Markers, back.Markers);
-        Assert.Equal(state with { Markers = back.Markers }, back);
+        Assert.Equal(state.Companions, back.Companions);
+        Assert.Equal(state.CutoverMarkers["chat.commands"], back.CutoverMarkers["chat.commands"]);
+        Assert.Equal(state.OutputGenerations, back.OutputGenerations);
+        // Collections compare by reference in a record: the rest must be equal field by field.
+        Assert.Equal(state with { Markers = back.Markers, Companions = back.Companions, CutoverMarkers = back.CutoverMarkers, OutputGenerations = back.OutputGenerations }, back);
         Assert.Contains("\"phase\":\"CutOver\"", System.Text.Encoding.UTF8.GetString(state.ToBytes()));
     }
 

@@ -1,4 +1,5 @@
 using ChatStreams.Contracts;
+using ChatStreams.Kafka.Generations;
 using chatstreams.v1;
 
 namespace ChatStreams.Topologies.Tests.EndToEnd;
@@ -19,6 +20,18 @@ public sealed class ChatOutputs
     public List<OutputRecord<Notification>> Notifications { get; } = [];
 
     public int Count => Events.Count + Deliveries.Count + Notifications.Count;
+
+    /// <summary>
+    /// Puts every event of an older generation of chat.events before those of a newer one, keeping the read order
+    /// within each (offset order per partition). That is the order the pipeline promises per conversation after a
+    /// partition rescale: all of a conversation's generation-g events precede its generation-g+1 ones.
+    /// </summary>
+    public void OrderEventsByGeneration()
+    {
+        var ordered = Events.OrderBy(e => TopicGenerations.IsGenerationOf(e.Topic, Topics.ChatEvents, out var g) ? g : 0).ToList(); // stable
+        Events.Clear();
+        Events.AddRange(ordered);
+    }
 
     public int MessagesSent => Events.Count(e => e.Value.Payload is MessageSent);
 

@@ -1,4 +1,5 @@
 using ChatStreams.Contracts;
+using ChatStreams.Kafka.Generations;
 using chatstreams.v1;
 using Confluent.Kafka;
 using Confluent.Kafka.SyncOverAsync;
@@ -91,8 +92,9 @@ public sealed class OutputTail : IDisposable
         var topic = result.Topic;
         var context = new SerializationContext(MessageComponentType.Value, topic, result.Message.Headers);
         var value = result.Message.Value;
+        if (CutoverMarker.TryRead(result.Message.Headers, out _)) return; // a partition rescale's marker: no record of the pipeline
         if (value is null) throw new InvalidOperationException($"{topic}/{result.Partition.Value}@{result.Offset.Value} has no value");
-        if (topic == Topics.ChatEvents)
+        if (GenerationFamilies.BaseOf(topic) == Topics.ChatEvents)
             Outputs.Events.Add(Record(result, _events.Deserialize(value, false, context)));
         else if (topic == Topics.ChatNotifications)
             Outputs.Notifications.Add(Record(result, _notifications.Deserialize(value, false, context)));

@@ -254,11 +254,15 @@ public sealed class PipelineAudit(ChatScenario scenario, ChatOutputs outputs)
         return string.Join(", ", list.Take(10)) + (list.Count > 10 ? $" … ({list.Count} in all)" : "");
     }
 
-    /// <summary>Order is only defined within a partition: all records of one key must be in one.</summary>
+    /// <summary>
+    /// Order is only defined within a partition: all records of one key must be in one (one per generation of a
+    /// rescaled topic: chat.events and chat.events.g2 each hold a conversation in one partition).
+    /// </summary>
     private static void RequireOnePartition<T>(List<string> problems, string topic, string key, IEnumerable<OutputRecord<T>> records)
     {
-        var partitions = records.Select(r => r.Partition).Distinct().ToList();
-        if (partitions.Count > 1) problems.Add($"{topic}: key {key} is spread over partitions {string.Join(", ", partitions)}");
+        var partitions = records.Select(r => (r.Topic, r.Partition)).Distinct().ToList();
+        if (partitions.Count > partitions.Select(p => p.Topic).Distinct().Count())
+            problems.Add($"{topic}: key {key} is spread over partitions {string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition}]"))}");
     }
 
     private void Report(string check, List<string> problems)

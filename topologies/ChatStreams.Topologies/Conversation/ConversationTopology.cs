@@ -41,7 +41,9 @@ public static class ConversationTopology
     public const string CutoverGate = "cutover-gate";
 
     /// <param name="generation">The generation of chat.commands to read (1: chat.commands, 2: chat.commands.g2 …).</param>
-    public static Topology Build(ContractSerdes serdes, TopologyOptions options, ILoggerFactory? loggers = null, int generation = 1)
+    /// <param name="outputGeneration">The generation of chat.events and chat.receipts to write (the generation record of
+    /// chat.commands says which: a rescale moves both families together, see docs/operations.md).</param>
+    public static Topology Build(ContractSerdes serdes, TopologyOptions options, ILoggerFactory? loggers = null, int generation = 1, int outputGeneration = 1)
     {
         var factory = loggers ?? NullLoggerFactory.Instance;
         var logger = factory.CreateLogger(typeof(Sequencer));
@@ -53,8 +55,8 @@ public static class ConversationTopology
             .AddProcessor(SequencerNode, () => new Sequencer(conversation, logger), CutoverGate)
             .AddProcessor(EventsOnly, () => new RecordsOfType<ISpecificRecord, ChatEvent>(), SequencerNode)
             .AddProcessor(ReceiptsOnly, () => new RecordsOfType<ISpecificRecord, ReceiptUpdate>(), SequencerNode)
-            .AddSink(EventsSink, Topics.ChatEvents, Serdes.String, serdes.Event, EventsOnly)
-            .AddSink(ReceiptsSink, Topics.ChatReceipts, Serdes.String, serdes.Receipt, ReceiptsOnly)
+            .AddSink(EventsSink, TopicGenerations.TopicName(Topics.ChatEvents, outputGeneration), Serdes.String, serdes.Event, EventsOnly)
+            .AddSink(ReceiptsSink, TopicGenerations.TopicName(Topics.ChatReceipts, outputGeneration), Serdes.String, serdes.Receipt, ReceiptsOnly)
             .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ConversationsStore), Serdes.String, Serdes.Json<ConversationHead>()), SequencerNode)
             .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(MembersStore), Serdes.String, Serdes.Json<MemberEntry>()), SequencerNode)
             .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(MessagesStore), Serdes.String, Serdes.Json<MessageAuthor>()), SequencerNode)

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatStreams.Contracts;
+using ChatStreams.Kafka.Generations;
 using ChatStreams.Streams;
+using ChatStreams.Streams.Generations;
 using ChatStreams.Streams.Serialization;
 using ChatStreams.Streams.State;
 using ChatStreams.Topologies.Sessions;
@@ -24,6 +26,11 @@ namespace ChatStreams.Topologies.FanOut;
 /// </list>
 /// Every delivery of one conversation to one user passes through one repartition partition in seq order, so each
 /// user sees each conversation in seq order.
+/// <para>Rescaling (docs/operations.md): generation g ≥ 2 of chat.events/chat.receipts is read by the application
+/// <c>chatstreams-fanout.g&lt;g&gt;</c>, which is sub-topology 0 alone and writes into generation 1's repartition topic.
+/// Sub-topology 1 is keyed by user and never rescaled, so it stays in generation 1 (which therefore always runs): every
+/// delivery to a user, of any generation, passes the same repartition partition, in the order it was written there,
+/// and generation g+1 writes a conversation's deliveries only after generation g wrote its last ones.</para>
 /// </summary>
 public static class FanOutTopology
 {
@@ -42,6 +49,8 @@ public static class FanOutTopology
     public const string ReceiptsSource = "fanout-receipts-source";
     public const string EventFanOutProcessor = "event-fan-out";
     public const string ReceiptFanOutProcessor = "receipt-fan-out";
+    public const string EventsCutover = "fanout-events-cutover";
+    public const string ReceiptsCutover = "fanout-receipts-cutover";
     public const string ToUsersSink = "deliveries-by-user-sink";
     public const string CommandOutcomeSink = "command-outcome-sink";
 
@@ -57,39 +66,54 @@ public static class FanOutTopology
     /// <summary>Store values are JSON with enum names, so changelogs stay readable.</summary>
     private static readonly JsonSerializerOptions StoreJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    public static Topology Build(ContractSerdes serdes, TopologyOptions options, TopicSettings topics, ILoggerFactory? loggers = null)
+    /// <summary>The stores of sub-topology 0 (keyed by conversation): they move to the next generation in a rescale.</summary>
+    public static IReadOnlyList<string> ConversationKeyedStores { get; } = [MembersStore, ConversationsStore];
+
+    /// <summary>Generation 1's repartition topic, which every generation writes (its consumer, sub-topology 1, is in generation 1).</summary>
+    public static string DeliveriesByUserTopicName => $"{ApplicationId}-{DeliveriesByUserTopic}";
+
+    /// <param name="generation">The generation of chat.events/chat.receipts to read: 1 builds both sub-topologies, a
+    /// later one sub-topology 0 alone, writing generation 1's repartition topic.</param>
+    public static Topology Build(ContractSerdes serdes, TopologyOptions options, TopicSettings topics, ILoggerFactory? loggers = null, int generation = 1)
     {
         ArgumentNullException.ThrowIfNull(serdes);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(topics);
         loggers ??= NullLoggerFactory.Instance;
         var routed = new RoutedDeliverySerde(serdes.Delivery);
-        var deliveriesByUser = Topology.InternalTopicName(DeliveriesByUserTopic);
+        var deliveriesByUser = generation == 1 ? Topology.InternalTopicName(DeliveriesByUserTopic) : DeliveriesByUserTopicName;
+        var cutoverLogger = loggers.CreateLogger(typeof(CutoverMarkerSkip<,>));
 
-        return new Topology()
-            // Sub-topology 0: events and receipts by conversation -> deliveries by user.
-            .AddSource(EventsSource, Serdes.String, serdes.Event, Topics.ChatEvents)
-            .AddSource(ReceiptsSource, Serdes.String, serdes.Receipt, Topics.ChatReceipts)
-            .AddProcessor(EventFanOutProcessor, () => new EventFanOut(loggers.CreateLogger<EventFanOut>()), EventsSource)
-            .AddProcessor(ReceiptFanOutProcessor, () => new ReceiptFanOut(loggers.CreateLogger<ReceiptFanOut>()), ReceiptsSource)
+        // Sub-topology 0: events and receipts by conversation -> deliveries by user.
+        var topology = new Topology()
+            .AddSource(EventsSource, Serdes.String, serdes.Event, TopicGenerations.TopicName(Topics.ChatEvents, generation))
+            .AddSource(ReceiptsSource, Serdes.String, serdes.Receipt, TopicGenerations.TopicName(Topics.ChatReceipts, generation))
+            .AddCutoverMarkerSkip<string, ChatEvent>(EventsCutover, EventsSource, cutoverLogger)
+            .AddCutoverMarkerSkip<string, ReceiptUpdate>(ReceiptsCutover, ReceiptsSource, cutoverLogger)
+            .AddProcessor(EventFanOutProcessor, () => new EventFanOut(loggers.CreateLogger<EventFanOut>()), EventsCutover)
+            .AddProcessor(ReceiptFanOutProcessor, () => new ReceiptFanOut(loggers.CreateLogger<ReceiptFanOut>()), ReceiptsCutover)
             .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(MembersStore), Serdes.String, Serdes.Json<FanOutMember>(StoreJson)),
                 EventFanOutProcessor, ReceiptFanOutProcessor)
             .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ConversationsStore), Serdes.String, Serdes.Json<FanOutConversation>(StoreJson)),
                 EventFanOutProcessor, ReceiptFanOutProcessor)
-            // Read together with chat.sessions (key user id): same partition count, whatever chat.events has.
-            .AddRepartitionTopic(DeliveriesByUserTopic, topics.Sessions.Partitions)
             .AddSink(ToUsersSink, deliveriesByUser, Serdes.String, routed, EventFanOutProcessor, ReceiptFanOutProcessor)
-            .AddSink(CommandOutcomeSink, DeliveryTopics.Of, Serdes.String, routed, EventFanOutProcessor)
-            // Sub-topology 1: deliveries by user x sessions -> edges, or a notification.
-            .AddSource(DeliveriesSource, Serdes.String, serdes.Delivery, deliveriesByUser)
-            .AddSource(SessionsSource, Serdes.String, serdes.Session, Topics.ChatSessions)
-            .AddProcessor(SessionTableProcessor, () => new SessionTable(options, loggers.CreateLogger<SessionTable>()), SessionsSource)
-            .AddProcessor(DeliveryRouterProcessor, () => new DeliveryRouter(options, loggers.CreateLogger<DeliveryRouter>()), DeliveriesSource)
-            .AddProcessor(OfflineNotifierProcessor, () => new OfflineNotifier(options, loggers.CreateLogger<OfflineNotifier>()), DeliveryRouterProcessor)
-            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(SessionsStore), Serdes.String, Serdes.Json<UserConnections>(StoreJson)),
-                SessionTableProcessor, DeliveryRouterProcessor)
-            .AddSink(DeliverySink, DeliveryTopics.Of, Serdes.String, routed, DeliveryRouterProcessor)
-            .AddSink(NotificationSink, Topics.ChatNotifications, Serdes.String, serdes.Notification, OfflineNotifierProcessor)
-            .CreateTopicsOnDemand(DeliveryTopics.CreatedOnDemand(topics));
+            .AddSink(CommandOutcomeSink, DeliveryTopics.Of, Serdes.String, routed, EventFanOutProcessor);
+        if (generation == 1)
+        {
+            topology
+                // Read together with chat.sessions (key user id): same partition count, whatever chat.events has.
+                .AddRepartitionTopic(DeliveriesByUserTopic, topics.Sessions.Partitions)
+                // Sub-topology 1: deliveries by user x sessions -> edges, or a notification.
+                .AddSource(DeliveriesSource, Serdes.String, serdes.Delivery, deliveriesByUser)
+                .AddSource(SessionsSource, Serdes.String, serdes.Session, Topics.ChatSessions)
+                .AddProcessor(SessionTableProcessor, () => new SessionTable(options, loggers.CreateLogger<SessionTable>()), SessionsSource)
+                .AddProcessor(DeliveryRouterProcessor, () => new DeliveryRouter(options, loggers.CreateLogger<DeliveryRouter>()), DeliveriesSource)
+                .AddProcessor(OfflineNotifierProcessor, () => new OfflineNotifier(options, loggers.CreateLogger<OfflineNotifier>()), DeliveryRouterProcessor)
+                .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(SessionsStore), Serdes.String, Serdes.Json<UserConnections>(StoreJson)),
+                    SessionTableProcessor, DeliveryRouterProcessor)
+                .AddSink(DeliverySink, DeliveryTopics.Of, Serdes.String, routed, DeliveryRouterProcessor)
+                .AddSink(NotificationSink, Topics.ChatNotifications, Serdes.String, serdes.Notification, OfflineNotifierProcessor);
+        }
+        return topology.CreateTopicsOnDemand(DeliveryTopics.CreatedOnDemand(topics));
     }
 }

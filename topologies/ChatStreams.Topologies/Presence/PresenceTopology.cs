@@ -1,5 +1,8 @@
 using ChatStreams.Contracts;
+using ChatStreams.Kafka.Generations;
 using ChatStreams.Streams;
+using ChatStreams.Streams.Generations;
+using chatstreams.v1;
 using ChatStreams.Streams.Serialization;
 using ChatStreams.Streams.State;
 using Microsoft.Extensions.Logging;
@@ -17,6 +20,8 @@ namespace ChatStreams.Topologies.Presence;
 /// user. Sub-topology 1 (key: user id) reads chat.sessions, the peer links and the presence notices it writes itself:
 /// a change of user U is found in U's task (where U's peers are), but the edges of a peer P are known in P's task,
 /// so each notice takes one hop through presence-notices keyed by P. All stores are in RocksDB with changelogs.
+/// <para>Rescaling (docs/operations.md): generation g ≥ 2 of chat.events is read by <c>chatstreams-presence.g&lt;g&gt;</c>,
+/// sub-topology 0 alone, writing generation 1's peer-links topic; the user-keyed sub-topology 1 stays in generation 1.</para>
 /// </remarks>
 public static class PresenceTopology
 {
@@ -24,6 +29,7 @@ public static class PresenceTopology
 
     // Sub-topology 0: conversation membership -> peer links.
     public const string EventsSource = "presence-events-source";
+    public const string EventsCutover = "presence-events-cutover";
     public const string PeerLinker = "peer-linker";
     public const string PeerLinksSink = "peer-links-sink";
 
@@ -50,7 +56,15 @@ public static class PresenceTopology
     public const string DeadlinesStore = "presence-deadlines";
     public const string PeersStore = "peers";
 
-    public static Topology Build(ContractSerdes serdes, TopologyOptions options, TopicSettings topics, ILoggerFactory? loggers = null)
+    /// <summary>The store of sub-topology 0 (keyed by conversation): it moves to the next generation in a rescale.</summary>
+    public static IReadOnlyList<string> ConversationKeyedStores { get; } = [ConversationsStore];
+
+    /// <summary>Generation 1's peer-links topic, which every generation writes.</summary>
+    public static string PeerLinksTopicName => $"{ApplicationId}-{PeerLinksTopic}";
+
+    /// <param name="generation">The generation of chat.events to read: 1 builds both sub-topologies, a later one
+    /// sub-topology 0 alone, writing generation 1's peer-links topic.</param>
+    public static Topology Build(ContractSerdes serdes, TopologyOptions options, TopicSettings topics, ILoggerFactory? loggers = null, int generation = 1)
     {
         ArgumentNullException.ThrowIfNull(serdes);
         ArgumentNullException.ThrowIfNull(options);
@@ -63,14 +77,16 @@ public static class PresenceTopology
         var userPartitions = topics.Sessions.Partitions;
 
         var topology = new Topology()
+            .AddSource(EventsSource, Serdes.String, serdes.Event, TopicGenerations.TopicName(Topics.ChatEvents, generation))
+            .AddCutoverMarkerSkip<string, ChatEvent>(EventsCutover, EventsSource, loggers.CreateLogger(typeof(CutoverMarkerSkip<,>)))
+            .AddProcessor(PeerLinker, () => new PeerLinker(options.Presence, loggers.CreateLogger<PeerLinker>()), EventsCutover)
+            .AddSink(PeerLinksSink, generation == 1 ? Topology.InternalTopicName(PeerLinksTopic) : PeerLinksTopicName, Serdes.String, peerLinks, PeerLinker)
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ConversationsStore), Serdes.String, Serdes.Json<ConversationRoster>()), PeerLinker);
+        if (generation > 1) return topology;
+
+        topology
             .AddRepartitionTopic(PeerLinksTopic, userPartitions)
             .AddRepartitionTopic(NoticesTopic, userPartitions)
-
-            .AddSource(EventsSource, Serdes.String, serdes.Event, Topics.ChatEvents)
-            .AddProcessor(PeerLinker, () => new PeerLinker(options.Presence, loggers.CreateLogger<PeerLinker>()), EventsSource)
-            .AddSink(PeerLinksSink, Topology.InternalTopicName(PeerLinksTopic), Serdes.String, peerLinks, PeerLinker)
-            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(ConversationsStore), Serdes.String, Serdes.Json<ConversationRoster>()), PeerLinker)
-
             .AddSource(SessionsSource, Serdes.String, serdes.Session, Topics.ChatSessions)
             .AddSource(PeerLinksSource, Serdes.String, peerLinks, Topology.InternalTopicName(PeerLinksTopic))
             .AddSource(NoticesSource, Serdes.String, serdes.Delivery, Topology.InternalTopicName(NoticesTopic))
