@@ -25,6 +25,8 @@ internal sealed class SinkGenerations : IAsyncDisposable
     private IReadOnlyList<string> _subscribed = [];
     private long _lastCheck;
     private volatile bool _changed = true;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _starting = Task.CompletedTask;
 
     public SinkGenerations(KafkaOptions kafka, string sink, IReadOnlyList<string> topics, ILogger logger)
     {
@@ -34,7 +36,35 @@ internal sealed class SinkGenerations : IAsyncDisposable
         _topics.Changed += () => _changed = true;
     }
 
-    public Task StartAsync(CancellationToken ct) => _topics.StartAsync(ct);
+    /// <summary>
+    /// Starts following the generation records in the background, retrying while Kafka cannot be reached. Until they
+    /// are read the sink reads generation 1 only, which is always safe (a later generation is added, held, once known);
+    /// so a sink comes up, logs and serves its health endpoints without waiting for the control topic.
+    /// </summary>
+    public void Start(CancellationToken ct)
+    {
+        _starting = Task.Run(async () =>
+        {
+            var backoff = TimeSpan.FromMilliseconds(500);
+            while (!ct.IsCancellationRequested && !_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await _topics.StartAsync(ct);
+                    _changed = true;
+                    return;
+                }
+                catch (OperationCanceledException) { return; }
+                catch (Exception e)
+                {
+                    _logger.LogWarning("Sink {Sink} cannot read the generations of rescaled topics yet ({Reason}); it reads generation 1 meanwhile and retries in {Backoff} s.",
+                        _sink, e.Message, backoff.TotalSeconds);
+                    try { await Task.Delay(backoff, _stop.Token); } catch (OperationCanceledException) { return; }
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                }
+            }
+        }, CancellationToken.None);
+    }
 
     /// <summary>The topics to subscribe to now; true when they differ from the last subscription.</summary>
     public bool SubscriptionChanged(out IReadOnlyList<string> topics)
@@ -63,7 +93,10 @@ internal sealed class SinkGenerations : IAsyncDisposable
         }
         catch (KafkaException e)
         {
-            _changed = true; // holds stay as they were; tried again at the next check
+            // Hold every later generation until a check succeeds: a generation subscribed since the last good check
+            // must not be read before the one before it is past its markers.
+            _firstHeld = new Dictionary<string, int>(StringComparer.Ordinal);
+            _changed = true;
             _logger.LogWarning("Sink {Sink} could not read its committed offsets to order the generations of rescaled topics: {Reason}", _sink, e.Error.Reason);
             return;
         }
@@ -114,5 +147,11 @@ internal sealed class SinkGenerations : IAsyncDisposable
         _firstHeld = next;
     }
 
-    public ValueTask DisposeAsync() => _topics.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try { await _starting; } catch (Exception) { /* logged by the start loop */ }
+        await _topics.DisposeAsync();
+        _stop.Dispose();
+    }
 }

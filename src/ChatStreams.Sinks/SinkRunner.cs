@@ -67,7 +67,7 @@ public sealed class SinkRunner<T> where T : class
     private async Task ConsumeAsync(CancellationToken ct)
     {
         await using var generations = new SinkGenerations(_kafka, _name, _decoder.Topics, _logger);
-        await generations.StartAsync(ct);
+        generations.Start(ct);
         var config = KafkaClientConfigs.Consumer(_kafka, $"sink-{_name}", GroupId);
         config.EnablePartitionEof = true;
         if (_decoder.Topics.Any(t => t.StartsWith('^')))

@@ -36,8 +36,10 @@ public sealed class TopicGenerationWatcher : IAsyncDisposable
     /// <summary>The log this watcher reads (producers write their switch reports through it).</summary>
     public TopicGenerationLog Log => _log;
 
+    /// <summary>Reads the existing records, then follows new ones. Calling it again once it succeeded does nothing.</summary>
     public async Task StartAsync(CancellationToken ct = default)
     {
+        if (_loop is not null) return;
         await _log.EnsureTopicAsync();
         var consumer = _log.CreateConsumer();
         var latest = new Dictionary<string, byte[]>(StringComparer.Ordinal);
