@@ -23,7 +23,9 @@ public sealed class SinkProgress : IDisposable
     private readonly KafkaOptions _kafka;
     private IReadOnlyList<string> _topics;
     private readonly GenerationalTopics? _generations;
-    private bool _generationsStarted;
+    private volatile bool _generationsStarted;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _following = Task.CompletedTask;
     private string TopicNames => string.Join(", ", _topics);
     private readonly string _groupId;
     private readonly string _clientId;
@@ -55,7 +57,11 @@ public sealed class SinkProgress : IDisposable
     {
         _kafka = kafka;
         _topics = topics;
-        if (followGenerations) _generations = new GenerationalTopics(kafka, clientId, topics, logger: logger);
+        if (followGenerations)
+        {
+            _generations = new GenerationalTopics(kafka, clientId, topics, logger: logger);
+            _following = FollowGenerationsAsync(_generations);
+        }
         _groupId = sinks.GroupIdPrefix + sinkName;
         _clientId = clientId;
         _logger = logger;
@@ -116,24 +122,38 @@ public sealed class SinkProgress : IDisposable
         finally { _gate.Release(); }
     }
 
-    /// <summary>Takes up the generations that exist now (the first time: reads the generation records, then follows them).</summary>
-    private void FollowGenerations()
+    /// <summary>
+    /// Reads the generation records in the background from construction on, retrying while Kafka cannot be reached.
+    /// Reading them inside a progress check blocked the first read-your-writes wait of every edge for as long as the
+    /// control topic took to read — past the 2 s a resume waits, so a device resuming then got a history without its
+    /// latest messages (the load benchmark's reconnect storm lost deliveries that way).
+    /// </summary>
+    private async Task FollowGenerationsAsync(GenerationalTopics generations)
     {
-        if (_generations is null) return;
-        if (!_generationsStarted)
+        var backoff = TimeSpan.FromMilliseconds(500);
+        while (!_stop.IsCancellationRequested)
         {
             try
             {
-                _generations.StartAsync().GetAwaiter().GetResult();
+                await generations.StartAsync(_stop.Token);
                 _generationsStarted = true;
-            }
-            catch (Exception e) when (e is KafkaException or TimeoutException)
-            {
-                // Compared against the topics' first generation meanwhile; tried again at the next read.
-                _logger.LogWarning("Could not read the generation records of {Topics}: {Reason}", TopicNames, e.Message);
                 return;
             }
+            catch (OperationCanceledException) { return; }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Could not read the generation records of {Topics} ({Reason}); comparing their first generation meanwhile, retrying in {Backoff} s",
+                    TopicNames, e.Message, backoff.TotalSeconds);
+                try { await Task.Delay(backoff, _stop.Token); } catch (OperationCanceledException) { return; }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
         }
+    }
+
+    /// <summary>Takes up the generations that exist now (once the records are read; the first generation until then).</summary>
+    private void FollowGenerations()
+    {
+        if (_generations is null || !_generationsStarted) return;
         var current = _generations.Current;
         if (current.SequenceEqual(_topics)) return;
         _topics = current;
@@ -167,8 +187,11 @@ public sealed class SinkProgress : IDisposable
 
     public void Dispose()
     {
+        _stop.Cancel();
+        try { _following.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { /* logged by the loop */ }
         _generations?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
         _probe?.Dispose();
         _gate.Dispose();
+        _stop.Dispose();
     }
 }

@@ -32,11 +32,14 @@ public sealed class EncryptedChatTests(BrowserFixture browser)
         await bob.SendAsync("got it, burning this note");
         await Expect(alice.Message("got it, burning this note")).ToBeVisibleAsync();
 
-        // What crossed Bob's socket: the message frames carried ciphertext, never the text.
-        var messageFrames = bobReceived.Where(f => f.Contains("\"type\":\"message\"", StringComparison.Ordinal)).ToList();
+        // What crossed Bob's socket: the message frames carried ciphertext, never the text. Frames keep arriving
+        // (receipts, presence) while the test reads: take a copy under the recorder's lock.
+        List<string> received;
+        lock (bobReceived) received = [.. bobReceived];
+        var messageFrames = received.Where(f => f.Contains("\"type\":\"message\"", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(messageFrames);
         Assert.All(messageFrames, f => Assert.Contains("\"ciphertext\":", f));
-        Assert.DoesNotContain(bobReceived, f => f.Contains("vault code", StringComparison.Ordinal) || f.Contains("burning this note", StringComparison.Ordinal));
+        Assert.DoesNotContain(received, f => f.Contains("vault code", StringComparison.Ordinal) || f.Contains("burning this note", StringComparison.Ordinal));
 
         // Safety numbers: 60 digits, the same on both screens.
         var aliceDigits = await SafetyNumberAsync(alice);
