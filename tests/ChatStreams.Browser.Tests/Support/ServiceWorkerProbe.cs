@@ -23,7 +23,7 @@ public sealed class ServiceWorkerProbe
         _registrationId = registrationId;
     }
 
-    /// <summary>Attaches once the page has registered its service worker for scope "/".</summary>
+    /// <summary>Attaches once the page has registered its service worker for scope "/" and that worker is active.</summary>
     public static async Task<ServiceWorkerProbe> AttachAsync(ChatPage page, string gatewayUrl)
     {
         var origin = new Uri(gatewayUrl).GetLeftPart(UriPartial.Authority);
@@ -37,6 +37,9 @@ public sealed class ServiceWorkerProbe
         };
         await cdp.SendAsync("ServiceWorker.enable");
         var id = await registration.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // A registration exists as soon as the worker starts installing; a push delivered before it is active is
+        // dropped (seen on a loaded CI machine). `ready` resolves once the page's registration has an active worker.
+        await page.Page.EvaluateAsync("async () => { await navigator.serviceWorker.ready; }");
         return new ServiceWorkerProbe(page, cdp, origin, id);
     }
 
