@@ -43,26 +43,14 @@ internal sealed class SinkGenerations : IAsyncDisposable
     /// </summary>
     public void Start(CancellationToken ct)
     {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         _starting = Task.Run(async () =>
         {
-            var backoff = TimeSpan.FromMilliseconds(500);
-            while (!ct.IsCancellationRequested && !_stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await _topics.StartAsync(ct);
-                    _changed = true;
-                    return;
-                }
-                catch (OperationCanceledException) { return; }
-                catch (Exception e)
-                {
+            using var _ = stop;
+            if (await _topics.StartWithRetriesAsync((e, backoff) =>
                     _logger.LogWarning("Sink {Sink} cannot read the generations of rescaled topics yet ({Reason}); it reads generation 1 meanwhile and retries in {Backoff} s.",
-                        _sink, e.Message, backoff.TotalSeconds);
-                    try { await Task.Delay(backoff, _stop.Token); } catch (OperationCanceledException) { return; }
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-                }
-            }
+                        _sink, e.Message, backoff.TotalSeconds), stop.Token))
+                _changed = true;
         }, CancellationToken.None);
     }
 

@@ -128,27 +128,10 @@ public sealed class SinkProgress : IDisposable
     /// control topic took to read — past the 2 s a resume waits, so a device resuming then got a history without its
     /// latest messages (the load benchmark's reconnect storm lost deliveries that way).
     /// </summary>
-    private async Task FollowGenerationsAsync(GenerationalTopics generations)
-    {
-        var backoff = TimeSpan.FromMilliseconds(500);
-        while (!_stop.IsCancellationRequested)
-        {
-            try
-            {
-                await generations.StartAsync(_stop.Token);
-                _generationsStarted = true;
-                return;
-            }
-            catch (OperationCanceledException) { return; }
-            catch (Exception e)
-            {
-                _logger.LogWarning("Could not read the generation records of {Topics} ({Reason}); comparing their first generation meanwhile, retrying in {Backoff} s",
-                    TopicNames, e.Message, backoff.TotalSeconds);
-                try { await Task.Delay(backoff, _stop.Token); } catch (OperationCanceledException) { return; }
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
-        }
-    }
+    private async Task FollowGenerationsAsync(GenerationalTopics generations) =>
+        _generationsStarted = await generations.StartWithRetriesAsync((e, backoff) =>
+            _logger.LogWarning("Could not read the generation records of {Topics} ({Reason}); comparing their first generation meanwhile, retrying in {Backoff} s",
+                TopicNames, e.Message, backoff.TotalSeconds), _stop.Token);
 
     /// <summary>Takes up the generations that exist now (once the records are read; the first generation until then).</summary>
     private void FollowGenerations()

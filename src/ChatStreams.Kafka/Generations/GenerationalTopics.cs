@@ -39,6 +39,32 @@ public sealed class GenerationalTopics : IAsyncDisposable
         foreach (var watcher in _watchers.Values) await watcher.StartAsync(ct);
     }
 
+    /// <summary>
+    /// <see cref="StartAsync"/>, retried with back-off (0.5 s doubling up to 10 s) while Kafka cannot be reached, for
+    /// readers that must not block on the control topic: they read the first generation meanwhile, which is always
+    /// safe. Returns true once started, false when cancelled; <paramref name="onRetry"/> hears each failure and the wait.
+    /// </summary>
+    public async Task<bool> StartWithRetriesAsync(Action<Exception, TimeSpan> onRetry, CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromMilliseconds(500);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await StartAsync(ct);
+                return true;
+            }
+            catch (OperationCanceledException) { return false; }
+            catch (Exception e)
+            {
+                onRetry(e, backoff);
+                try { await Task.Delay(backoff, ct); } catch (OperationCanceledException) { return false; }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+        return false;
+    }
+
     /// <summary>Every topic to read now: each rescalable base expanded to all its generations that exist.</summary>
     public IReadOnlyList<string> Current =>
         _topics.SelectMany(t => StateOf(t) is { } state ? TopicGenerations.UpTo(t, state.NewestGeneration) : [t]).ToList();
