@@ -17,6 +17,7 @@ public sealed class EdgeMetrics : IDisposable
     private readonly Histogram<double> _ackLatency;
     private readonly Counter<long> _framesSent;
     private readonly Histogram<double> _endToEnd;
+    private readonly Counter<long> _liveTailFills;
 
     public EdgeMetrics(ConnectionRegistry connections)
     {
@@ -28,6 +29,8 @@ public sealed class EdgeMetrics : IDisposable
         _framesSent = _meter.CreateCounter<long>("chatstreams_edge_deliveries_sent", description: "Deliveries handed to sockets of this edge (frames out), by payload");
         _endToEnd = _meter.CreateHistogram<double>("chatstreams_edge_end_to_end_latency", unit: "ms",
             description: "From the sending client's command at its edge to the delivery reaching a recipient's socket here (edge clocks)");
+        _liveTailFills = _meter.CreateCounter<long>("chatstreams_edge_live_tail_fills",
+            description: "Sockets filled from history because a conversation's last events did not reach them live (see LiveTailWatch)");
     }
 
     public void FrameReceived() => _framesReceived.Add(1);
@@ -47,6 +50,8 @@ public sealed class EdgeMetrics : IDisposable
         if (delivery.Payload is chatstreams.v1.ChatEvent { CommandIssuedAt: { } issued })
             _endToEnd.Record(Math.Max(0, (DateTime.UtcNow - DateTime.SpecifyKind(issued, DateTimeKind.Utc)).TotalMilliseconds));
     }
+
+    public void LiveTailFilled(int sockets) => _liveTailFills.Add(sockets);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -34,6 +34,12 @@ public sealed class EdgeOptions
     /// </summary>
     public TimeSpan ResumeGrace { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long after a decision a socket that follows the conversation but has not received it live (and received
+    /// nothing of that conversation live meanwhile) is filled from history; 0 turns the check off. See LiveTailWatch.
+    /// </summary>
+    public TimeSpan LiveTailCheckAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>On shutdown: time between going unhealthy (the gateway stops routing here) and telling clients to reconnect.</summary>
     public TimeSpan DrainNotice { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -78,6 +84,7 @@ public sealed class EdgeOptions
         if (MaxFrameBytes < 1024) errors.Add($"Edge:MaxFrameBytes is {MaxFrameBytes}; use at least 1024");
         if (SendQueueCapacity < 16) errors.Add($"Edge:SendQueueCapacity is {SendQueueCapacity}; use at least 16");
         if (HeartbeatInterval <= TimeSpan.Zero) errors.Add("Edge:HeartbeatInterval must be positive");
+        if (LiveTailCheckAfter < TimeSpan.Zero) errors.Add("Edge:LiveTailCheckAfter must be 0 (off) or positive, e.g. 00:00:05");
         foreach (var (name, rate) in new[] { ("ConnectionRate", ConnectionRate), ("UserRate", UserRate) })
             if (rate.PerSecond <= 0 || rate.Burst <= 0)
                 errors.Add($"Edge:{name} needs PerSecond and Burst above 0 (got {rate.PerSecond}/s, burst {rate.Burst})");

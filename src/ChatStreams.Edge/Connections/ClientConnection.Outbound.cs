@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using ChatStreams.Edge.Frames;
 using ChatStreams.Edge.History;
@@ -8,9 +9,12 @@ namespace ChatStreams.Edge.Connections;
 
 public sealed partial class ClientConnection
 {
-    /// <summary>Per conversation, the last seq this socket has been sent (pump only). Absent: not followed yet.</summary>
-    private readonly Dictionary<string, long> _sent = new(StringComparer.Ordinal);
+    /// <summary>Per conversation, the last seq this socket has been sent (written by the pump only; read by the live tail watch). Absent: not followed yet.</summary>
+    private readonly ConcurrentDictionary<string, long> _sent = new(StringComparer.Ordinal);
+    /// <summary>Per conversation, when (<see cref="Environment.TickCount64"/>) an event of it last arrived live.</summary>
+    private readonly ConcurrentDictionary<string, long> _lastLive = new(StringComparer.Ordinal);
     private readonly List<ChatEvent> _held = [];
+    private readonly List<OutboundItem.CatchUp> _heldCatchUps = [];
     private bool _holding = true;
 
     private const int HistoryPageSize = 500;
@@ -41,6 +45,12 @@ public sealed partial class ClientConnection
                 case OutboundItem.Resume resume:
                     if (!await ResumeAsync(resume.Request, ct)) return;
                     break;
+                case OutboundItem.CatchUp catchUp when _holding:
+                    _heldCatchUps.Add(catchUp);
+                    break;
+                case OutboundItem.CatchUp catchUp:
+                    if (!await CatchUpAsync(catchUp, ct)) return;
+                    break;
                 case OutboundItem.Close close:
                     await SendAsync(ServerFrames.Reconnect(close.Reason, close.Message), ct);
                     Stop(close.Reason, close.Message, close.Status);
@@ -56,7 +66,34 @@ public sealed partial class ClientConnection
         foreach (var chatEvent in _held)
             if (!await DeliverInOrderAsync(chatEvent, ct)) return false;
         _held.Clear();
+        foreach (var catchUp in _heldCatchUps)
+            if (!await CatchUpAsync(catchUp, ct)) return false;
+        _heldCatchUps.Clear();
         return true;
+    }
+
+    /// <summary>Fills a conversation's missed live tail from history, unless live events got there meanwhile.</summary>
+    private async Task<bool> CatchUpAsync(OutboundItem.CatchUp catchUp, CancellationToken ct)
+    {
+        var last = _sent.TryGetValue(catchUp.ConversationId, out var sent) ? sent : 0;
+        if (last >= catchUp.Seq) return true;
+        _logger.LogDebug("Connection {Connection} missed {Conversation} ({Last}, {Seq}] live; filling it from history.", ConnectionId, catchUp.ConversationId, last, catchUp.Seq);
+        return await FillAsync(catchUp.ConversationId, last, catchUp.Seq, ct);
+    }
+
+    public long? SentUpTo(string conversationId) => _sent.TryGetValue(conversationId, out var seq) ? seq : null;
+
+    public long? LastLiveAtMs(string conversationId) => _lastLive.TryGetValue(conversationId, out var at) ? at : null;
+
+    public void CatchUp(string conversationId, long seq) => Enqueue(new OutboundItem.CatchUp(conversationId, seq));
+
+    public bool Closed => _stop.IsCancellationRequested;
+
+    /// <summary>Records what the socket was sent; a conversation seen for the first time is followed from now on.</summary>
+    private void MarkSent(string conversationId, long seq)
+    {
+        if (_sent.TryAdd(conversationId, seq)) _liveTail?.Follow(conversationId, this);
+        else _sent[conversationId] = seq;
     }
 
     /// <summary>
@@ -72,7 +109,8 @@ public sealed partial class ClientConnection
             if (chatEvent.Seq > last + 1 && !await FillAsync(chatEvent.ConversationId, last, chatEvent.Seq - 1, ct)) return false;
         }
         await SendAsync(ServerFrames.Event(chatEvent), ct);
-        _sent[chatEvent.ConversationId] = chatEvent.Seq;
+        MarkSent(chatEvent.ConversationId, chatEvent.Seq);
+        _lastLive[chatEvent.ConversationId] = Environment.TickCount64;
         return true;
     }
 
@@ -95,7 +133,7 @@ public sealed partial class ClientConnection
             foreach (var item in page) await SendAsync(ServerFrames.Event(item.Event), ct);
             next = page[^1].Event.Seq;
         }
-        _sent[conversationId] = upTo;
+        MarkSent(conversationId, upTo);
         return true;
     }
 
@@ -135,7 +173,7 @@ public sealed partial class ClientConnection
             {
                 if (!await FillAsync(conversationId, from, head, ct)) return false;
             }
-            else _sent[conversationId] = from;
+            else MarkSent(conversationId, from);
             heads[conversationId] = _sent[conversationId];
         }
         await SendAsync(ServerFrames.Resumed(heads), ct);

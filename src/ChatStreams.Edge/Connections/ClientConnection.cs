@@ -14,7 +14,7 @@ namespace ChatStreams.Edge.Connections;
 /// bounded queue. A client that lets the queue fill up is disconnected as a slow consumer (it resumes later); a
 /// bad frame only costs an error frame.
 /// </summary>
-public sealed partial class ClientConnection
+public sealed partial class ClientConnection : ILiveTailFollower
 {
     private readonly WebSocket _socket;
     private readonly EdgeOptions _options;
@@ -25,14 +25,16 @@ public sealed partial class ClientConnection
     private readonly RateLimiter _connectionRate;
     private readonly RateLimiter _userRate;
     private readonly EdgeMetrics? _metrics;
+    private readonly LiveTailWatch? _liveTail;
     private string? _closeReason;
     private string _closeMessage = "";
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
     public ClientConnection(WebSocket socket, string userId, string deviceId, EdgeOptions options, IConversationHistory history,
-        RateLimiter connectionRate, RateLimiter userRate, ILogger logger, EdgeMetrics? metrics = null)
+        RateLimiter connectionRate, RateLimiter userRate, ILogger logger, EdgeMetrics? metrics = null, LiveTailWatch? liveTail = null)
     {
         _metrics = metrics;
+        _liveTail = liveTail;
         _socket = socket;
         UserId = userId;
         DeviceId = deviceId;
@@ -131,6 +133,7 @@ public sealed partial class ClientConnection
         if (await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) != reader) _socket.Abort();
         await Quietly(reader);
         _outbound.Writer.TryComplete();
+        _liveTail?.Forget(this, _sent.Keys);
     }
 
     private async Task Quietly(Task task)

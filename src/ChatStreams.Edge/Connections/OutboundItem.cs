@@ -17,6 +17,9 @@ internal abstract record OutboundItem
 
     public sealed record Resume(ResumeFrame Request) : OutboundItem;
 
+    /// <summary>The conversation's events up to this seq did not all arrive live (<see cref="History.LiveTailWatch"/>): fill them from history.</summary>
+    public sealed record CatchUp(string ConversationId, long Seq) : OutboundItem;
+
     /// <summary>The client has spoken first (or the grace passed): sequenced events held since connect may go now.</summary>
     public sealed record Release : OutboundItem;
 

@@ -1,4 +1,5 @@
 using ChatStreams.Contracts;
+using ChatStreams.Edge.Connections;
 using ChatStreams.Kafka;
 using ChatStreams.Kafka.Generations;
 using chatstreams.v1;
@@ -17,10 +18,13 @@ namespace ChatStreams.Edge.History;
 /// it comes from the history store. Ready once every partition reached its end once. After a partition rescale the
 /// decisions are in a later generation of chat.events (chat.events.g2 …): every generation is followed, a new one from
 /// its beginning as soon as the rescale creates it (decisions only need to be seen, not ordered across partitions).
+/// Every decision also goes to the <see cref="LiveTailWatch"/>, which checks that this edge's sockets got it live.
 /// </summary>
 public sealed class LiveEventFeed(
     DecisionWatches decisions,
     PresenceBoard presence,
+    LiveTailWatch liveTail,
+    ConnectionRegistry connections,
     IOptions<KafkaOptions> kafka,
     IOptions<EdgeOptions> edge,
     ChatSerdes serdes,
@@ -88,7 +92,7 @@ public sealed class LiveEventFeed(
             var context = new SerializationContext(MessageComponentType.Value, result.Topic, result.Message.Headers);
             try
             {
-                if (result.Topic != Topics.ChatPresence) decisions.Decided(await events.DeserializeAsync(value, false, context));
+                if (result.Topic != Topics.ChatPresence) Decided(await events.DeserializeAsync(value, false, context));
                 else presence.Apply(await changes.DeserializeAsync(value, false, context));
             }
             catch (Exception e) when (e is InvalidDataException or Avro.AvroException or ArgumentException or InvalidOperationException)
@@ -96,6 +100,12 @@ public sealed class LiveEventFeed(
                 logger.LogWarning("Skipped an unreadable record at {Topic}[{Partition}]@{Offset}: {Reason}", result.Topic, result.Partition.Value, result.Offset.Value, e.Message);
             }
         }
+    }
+
+    private void Decided(ChatEvent chatEvent)
+    {
+        decisions.Decided(chatEvent);
+        liveTail.Decided(chatEvent, Environment.TickCount64, LiveTailWatch.NewMembers(chatEvent).SelectMany(user => connections.ForUser(user)));
     }
 
     /// <summary>Assigns the generations of chat.events a rescale created since, from their beginning.</summary>

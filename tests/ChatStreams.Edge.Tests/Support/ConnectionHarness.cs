@@ -40,14 +40,14 @@ internal sealed class ConnectionHarness : IAsyncDisposable
 
     public ConnectionHarness(UnreachableKafka kafka, EdgeOptions? options = null,
         RateLimiter? connectionRate = null, RateLimiter? userRate = null, string userId = "alice",
-        ChatStreams.Edge.Media.MediaAttachments? media = null)
+        ChatStreams.Edge.Media.MediaAttachments? media = null, LiveTailWatch? liveTail = null)
     {
         options ??= Options();
         _owned.Add(Store);
         _owned.Add(Media);
         connectionRate ??= Own(Bucket(100_000));
         userRate ??= Own(Bucket(100_000));
-        Connection = new ClientConnection(Socket, userId, "phone", options, History, connectionRate, userRate, NullLogger.Instance);
+        Connection = new ClientConnection(Socket, userId, "phone", options, History, connectionRate, userRate, NullLogger.Instance, liveTail: liveTail);
         var handler = new ClientFrameHandler(kafka.Commands, Typing, History, media ?? Media.Attachments, Microsoft.Extensions.Options.Options.Create(options),
             TimeProvider.System, NullLogger<ClientFrameHandler>.Instance);
         Run = Task.Run(() => Connection.RunAsync(handler, CancellationToken.None));
