@@ -204,6 +204,16 @@ public class LoadMeasurementTests
         var tooFast = new LoadBenchSettings { Catalog = [new LoadScenario("direct", "direct", 2, 1, 1, 25, 5)], ScenarioNames = ["direct"] };
         Assert.Contains(tooFast.Problems(), p => p.Contains("not below the edge's limit"));
         Assert.Equal(1000, new LoadBenchSettings().Clients);
+        Assert.Contains(new LoadBenchSettings { Rate = 0 }.Problems(), p => p.Contains("--rate must be positive"));
+    }
+
+    [Fact]
+    public void A_rate_given_replaces_each_scenarios_own_and_starts_a_rising_run_there()
+    {
+        var settings = new LoadBenchSettings { ScenarioNames = ["direct", "rising"], Rate = 25 };
+        Assert.Empty(settings.Problems());
+        Assert.All(settings.Scenarios, s => Assert.Equal(25, s.Rate));
+        Assert.Equal(8000, settings.Scenarios.Single(s => s.Rising).RisingTo);
     }
 
     [Fact]

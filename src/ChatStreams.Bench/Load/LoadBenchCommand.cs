@@ -26,6 +26,7 @@ public static class LoadBenchCommand
     };
 
     private static readonly Option<double?> Seconds = new("--seconds") { Description = "Seconds of traffic per scenario, per step of a rising run (default: 20, reconnect 30, rising 10)" };
+    private static readonly Option<double?> Rate = new("--rate") { Description = "Messages/s offered per scenario instead of each scenario's own; for rising, the first step's rate" };
     private static readonly Option<double> P99Limit = new("--p99-limit-ms") { Description = "p99 a rising-rate step must stay under to hold", DefaultValueFactory = _ => 100 };
     private static readonly Option<string> Output = new("--output") { Description = $"Markdown file whose \"{LoadBenchReport.Heading[3..]}\" section is (re)written", DefaultValueFactory = _ => "docs/benchmarks.md" };
     private static readonly Option<string> Results = new("--results-dir") { Description = "Folder of load.json and load-latency.svg (linked from the section)", DefaultValueFactory = _ => "docs/benchmarks" };
@@ -36,7 +37,7 @@ public static class LoadBenchCommand
         var command = new Command("load", "Load test: N WebSocket clients through the gateway, open-loop sends, end-to-end latency (HdrHistogram, no coordinated omission), " +
                                           "throughput, loss and duplicates, CPU and memory — ChatStreams side by side with a SignalR + Redis baseline, same scenarios, same machine")
         {
-            Systems, Scenarios, Seconds, P99Limit, Output, Results, QuickOption,
+            Systems, Scenarios, Seconds, Rate, P99Limit, Output, Results, QuickOption,
         };
         command.SetAction(async (parse, ct) => await RunAsync(SettingsFrom(parse), ct));
         return command;
@@ -47,6 +48,7 @@ public static class LoadBenchCommand
         Systems = List(parse.GetValue(Systems)),
         ScenarioNames = List(parse.GetValue(Scenarios)),
         Seconds = parse.GetValue(Seconds),
+        Rate = parse.GetValue(Rate),
         P99LimitMs = parse.GetValue(P99Limit),
         Output = parse.GetValue(Output)!,
         ResultsDirectory = parse.GetValue(Results)!,

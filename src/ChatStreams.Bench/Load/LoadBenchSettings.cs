@@ -18,6 +18,9 @@ public sealed record LoadBenchSettings
     /// <summary>Seconds of traffic per scenario (a rising run: per step); null: each scenario's own.</summary>
     public double? Seconds { get; init; }
 
+    /// <summary>Messages/s offered per scenario (a rising run: its first step); null: each scenario's own.</summary>
+    public double? Rate { get; init; }
+
     /// <summary>p99 a rising-rate step must stay under to pass.</summary>
     public double P99LimitMs { get; init; } = 100;
 
@@ -58,7 +61,8 @@ public sealed record LoadBenchSettings
 
     public IReadOnlyList<LoadScenario> Scenarios =>
         [.. ScenarioNames.Select(name => Available.First(s => s.Name == name))
-            .Select(s => Seconds is { } seconds ? s with { Seconds = seconds } : s)];
+            .Select(s => Seconds is { } seconds ? s with { Seconds = seconds } : s)
+            .Select(s => Rate is { } rate ? s with { Rate = rate } : s)];
 
     /// <summary>Clients every system connects once and the scenarios share.</summary>
     public int Clients => Scenarios.Select(s => s.Clients).DefaultIfEmpty(0).Max();
@@ -74,6 +78,7 @@ public sealed record LoadBenchSettings
             problems.Add($"--scenarios: unknown scenario '{name}'; use {string.Join(", ", known)}.");
         if (ScenarioNames.Count == 0) problems.Add("--scenarios: name at least one scenario.");
         if (Seconds is { } seconds && !(seconds > 0)) problems.Add("--seconds must be positive.");
+        if (Rate is { } rate && !(rate > 0)) problems.Add("--rate must be positive (messages/s).");
         if (!(P99LimitMs > 0)) problems.Add("--p99-limit-ms must be positive.");
         if (problems.Count > 0) return problems;
         foreach (var scenario in Scenarios)

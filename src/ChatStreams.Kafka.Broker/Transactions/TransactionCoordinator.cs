@@ -10,7 +10,8 @@ namespace ChatStreams.Kafka.Broker.Transactions;
 /// <summary>
 /// The transaction coordinator: producer ids and epochs (fencing), the partitions and groups of each open
 /// transaction, two-phase completion (decision persisted, then markers written to every partition, then
-/// pending offsets released) and timeouts. State is a small JSON file rewritten atomically on every change;
+/// pending offsets released) and timeouts. State is a small JSON file rewritten atomically after changes (group
+/// commit: one rewrite covers every change made before it);
 /// a decision found in "Prepare*" state after a crash is completed again at start (markers are idempotent
 /// for the read path because a second marker for a closed transaction changes nothing).
 /// </summary>
@@ -26,6 +27,8 @@ public sealed class TransactionCoordinator : IDisposable
     private readonly object _persistLock = new();
     private Dictionary<string, TransactionState> _states = new(StringComparer.Ordinal);
     private long _nextProducerId = 1000;
+    private long _version;
+    private long _durableVersion;
 
     public TransactionCoordinator(TopicCatalog catalog, GroupCoordinator groups, BrokerOptions options, TimeProvider time, ILogger<TransactionCoordinator> logger)
     {
@@ -72,20 +75,40 @@ public sealed class TransactionCoordinator : IDisposable
                 p.WriteMarker(pid, p.ProducerEpochOf(pid) ?? 0, commit: false, coordinatorEpoch: 0);
                 _groups.CompleteTransaction(pid, commit: false);
             }
-        Persist();
+        long version;
+        lock (_lock) version = Changed();
+        Persist(version);
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public (ErrorCode Error, long ProducerId, short Epoch) InitProducerId(string? transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
     {
-        Completion aborting;
+        var (result, version, aborting) = AssignProducerId(transactionalId, timeoutMs, expectedProducerId, expectedEpoch);
+        Persist(version);
+        if (aborting is null) return result;
+        WriteMarkers(aborting);
         lock (_lock)
         {
-            if (transactionalId is null) return (ErrorCode.None, _nextProducerId++, 0);
-            if (transactionalId.Length == 0) return (ErrorCode.InvalidRequest, -1, -1);
+            Complete(aborting.State, commit: false);
+            aborting.State.TimeoutMs = timeoutMs;
+            aborting.State.Status = TransactionStatus.Empty;
+            version = Changed();
+            result = (ErrorCode.None, aborting.State.ProducerId, aborting.State.ProducerEpoch);
+        }
+        Persist(version);
+        return result;
+    }
+
+    /// <summary>InitProducerId's decision, under the lock: the answer, the state version to persist, and an open transaction to abort first.</summary>
+    private ((ErrorCode, long, short) Result, long Version, Completion? Aborting) AssignProducerId(string? transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
+    {
+        lock (_lock)
+        {
+            if (transactionalId is null) return ((ErrorCode.None, _nextProducerId++, 0), 0, null);
+            if (transactionalId.Length == 0) return ((ErrorCode.InvalidRequest, -1, -1), 0, null);
             if (timeoutMs <= 0 || timeoutMs > _options.TransactionMaxTimeoutMs)
-                return (ErrorCode.InvalidTransactionTimeout, -1, -1);
+                return ((ErrorCode.InvalidTransactionTimeout, -1, -1), 0, null);
 
             if (!_states.TryGetValue(transactionalId, out var state))
             {
@@ -95,36 +118,25 @@ public sealed class TransactionCoordinator : IDisposable
                     TimeoutMs = timeoutMs, Status = TransactionStatus.Empty,
                 };
                 _states[transactionalId] = state;
-                Persist();
                 _logger.LogInformation("transactional id {Id} gets producer {ProducerId}", transactionalId, state.ProducerId);
-                return (ErrorCode.None, state.ProducerId, 0);
+                return ((ErrorCode.None, state.ProducerId, 0), Changed(), null);
             }
-            if (state.IsCompleting) return (ErrorCode.ConcurrentTransactions, -1, -1);
+            if (state.IsCompleting) return ((ErrorCode.ConcurrentTransactions, -1, -1), 0, null);
             // KIP-360: a producer that names its current id/epoch may only bump from exactly there.
             if (expectedProducerId >= 0 && (expectedProducerId != state.ProducerId || expectedEpoch != state.ProducerEpoch))
-                return (ErrorCode.ProducerFenced, -1, -1);
+                return ((ErrorCode.ProducerFenced, -1, -1), 0, null);
 
             BumpEpoch(state);
             if (state.Status != TransactionStatus.Ongoing)
             {
                 state.TimeoutMs = timeoutMs;
                 state.Status = TransactionStatus.Empty;
-                Persist();
-                return (ErrorCode.None, state.ProducerId, state.ProducerEpoch);
+                return ((ErrorCode.None, state.ProducerId, state.ProducerEpoch), Changed(), null);
             }
             // A new instance with the same transactional id: abort what the old one left open (fenced by the new
             // epoch), then hand out the id. Until the markers are written, others get CONCURRENT_TRANSACTIONS.
             _logger.LogInformation("aborting open transaction of {Id}: a new producer instance took over", transactionalId);
-            aborting = Prepare(state, commit: false);
-        }
-        WriteMarkers(aborting);
-        lock (_lock)
-        {
-            Complete(aborting.State, commit: false);
-            aborting.State.TimeoutMs = timeoutMs;
-            aborting.State.Status = TransactionStatus.Empty;
-            Persist();
-            return (ErrorCode.None, aborting.State.ProducerId, aborting.State.ProducerEpoch);
+            return (default, Changed(), Prepare(state, commit: false));
         }
     }
 
@@ -160,6 +172,7 @@ public sealed class TransactionCoordinator : IDisposable
     public Dictionary<(string Topic, int Partition), ErrorCode> AddPartitions(string transactionalId, long producerId, short epoch,
         IReadOnlyList<(string Topic, int Partition)> partitions)
     {
+        long version;
         lock (_lock)
         {
             var error = Validate(transactionalId, producerId, epoch, out var state);
@@ -172,13 +185,15 @@ public sealed class TransactionCoordinator : IDisposable
             Begin(state);
             var changed = false;
             foreach (var (topic, partition) in partitions) changed |= state.Partitions.Add(TransactionState.Key(topic, partition));
-            if (changed) Persist();
-            return partitions.ToDictionary(tp => tp, _ => ErrorCode.None);
+            version = changed ? Changed() : 0;
         }
+        Persist(version);
+        return partitions.ToDictionary(tp => tp, _ => ErrorCode.None);
     }
 
     public ErrorCode AddOffsets(string transactionalId, long producerId, short epoch, string groupId)
     {
+        long version;
         lock (_lock)
         {
             var error = Validate(transactionalId, producerId, epoch, out var state);
@@ -196,9 +211,10 @@ public sealed class TransactionCoordinator : IDisposable
             }
             Begin(state);
             var changed = state.Groups.Add(groupId) | state.Partitions.Add(TransactionState.Key(offsets.Topic.Name, offsets.Index));
-            if (changed) Persist();
-            return ErrorCode.None;
+            version = changed ? Changed() : 0;
         }
+        Persist(version);
+        return ErrorCode.None;
     }
 
     /// <summary>Produce-side check of a transactional batch: current epoch and the partition added to the open transaction.</summary>
@@ -230,6 +246,7 @@ public sealed class TransactionCoordinator : IDisposable
     {
         TransactionState state;
         Completion completion;
+        long version;
         lock (_lock)
         {
             if (!_states.TryGetValue(transactionalId, out state!) || state.ProducerId != producerId)
@@ -247,16 +264,18 @@ public sealed class TransactionCoordinator : IDisposable
                     return ErrorCode.InvalidTxnState;
             }
             completion = Prepare(state, commit);
-            Persist(); // the decision is durable before any marker is written
+            version = Changed();
         }
+        Persist(version); // the decision is durable before any marker is written
         var written = WriteMarkers(completion);
         // Markers of all partitions become durable together: the fsyncs run in parallel, not one after another.
         await Task.WhenAll(written.Select(p => p.Log.FlushAsync(p.HighWatermark - 1, ct).AsTask()));
         lock (_lock)
         {
             Complete(state, commit);
-            Persist();
+            version = Changed();
         }
+        Persist(version);
         return ErrorCode.None;
     }
 
@@ -305,6 +324,7 @@ public sealed class TransactionCoordinator : IDisposable
     public void AbortTimedOut()
     {
         var aborting = new List<Completion>();
+        long version;
         lock (_lock)
         {
             var now = NowMs;
@@ -317,22 +337,43 @@ public sealed class TransactionCoordinator : IDisposable
                 aborting.Add(Prepare(state, commit: false));
             }
             if (aborting.Count == 0) return;
-            Persist();
+            version = Changed();
         }
+        Persist(version);
         foreach (var completion in aborting) WriteMarkers(completion);
         lock (_lock)
         {
             foreach (var completion in aborting) Complete(completion.State, commit: false);
-            Persist();
+            version = Changed();
         }
+        Persist(version);
     }
 
-    private void Persist()
+    /// <summary>Marks the state changed (under <see cref="_lock"/>); returns the version <see cref="Persist"/> must make durable.</summary>
+    private long Changed() => ++_version;
+
+    /// <summary>
+    /// Makes the state durable up to <paramref name="version"/> (0: nothing changed). Call WITHOUT <see cref="_lock"/>.
+    /// A group commit: one writer at a time rewrites the file with the state as it is then, which covers every change
+    /// made before it, so callers queued behind a write usually find their version durable already. Stream threads of
+    /// every application commit transactions all the time; writing and fsyncing the file once per change, under the
+    /// coordinator lock, made them queue behind each other's fsyncs.
+    /// </summary>
+    private void Persist(long version)
     {
+        if (version == 0 || Volatile.Read(ref _durableVersion) >= version) return;
         lock (_persistLock)
         {
-            var stored = new StoredState(_nextProducerId, _states.Values.ToList());
-            AtomicFile.Write(StatePath, JsonSerializer.SerializeToUtf8Bytes(stored));
+            if (_durableVersion >= version) return;
+            byte[] content;
+            long snapshot;
+            lock (_lock)
+            {
+                snapshot = _version;
+                content = JsonSerializer.SerializeToUtf8Bytes(new StoredState(_nextProducerId, _states.Values.ToList()));
+            }
+            AtomicFile.Write(StatePath, content);
+            Volatile.Write(ref _durableVersion, snapshot);
         }
     }
 

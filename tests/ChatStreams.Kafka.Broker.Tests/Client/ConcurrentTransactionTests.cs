@@ -74,5 +74,17 @@ public sealed class ConcurrentTransactionTests
         }
         Assert.Equal(Producers * Transactions * RecordsPerTransaction, values.Count);
         Assert.Equal(values.Count, values.Distinct().Count());
+
+        // The coordinator's state file is written by group commit (one rewrite covers every change before it): what
+        // each producer was told last — its final commit — must be in it, not an earlier state of some other writer's.
+        using var state = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(broker.Options.DataDirectory, "transactions.json")));
+        var stored = state.RootElement.GetProperty("Transactions").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("TransactionalId").GetString()!, t => t.GetProperty("Status").ToString());
+        for (var n = 0; n < Producers; n++)
+            Assert.Equal(nameof(ChatStreams.Kafka.Broker.Transactions.TransactionStatus.CompleteCommit), TransactionStatusName(stored[$"writer-{n}"]));
     }
+
+    /// <summary>The status as stored (a number, or a name if the file is written with enum names).</summary>
+    private static string TransactionStatusName(string stored) =>
+        int.TryParse(stored, out var number) ? ((ChatStreams.Kafka.Broker.Transactions.TransactionStatus)number).ToString() : stored;
 }
