@@ -18,6 +18,7 @@ public sealed class EdgeMetrics : IDisposable
     private readonly Counter<long> _framesSent;
     private readonly Histogram<double> _endToEnd;
     private readonly Counter<long> _liveTailFills;
+    private readonly Histogram<double> _stages;
 
     public EdgeMetrics(ConnectionRegistry connections)
     {
@@ -29,6 +30,9 @@ public sealed class EdgeMetrics : IDisposable
         _framesSent = _meter.CreateCounter<long>("chatstreams_edge_deliveries_sent", description: "Deliveries handed to sockets of this edge (frames out), by payload");
         _endToEnd = _meter.CreateHistogram<double>("chatstreams_edge_end_to_end_latency", unit: "ms",
             description: "From the sending client's command at its edge to the delivery reaching a recipient's socket here (edge clocks)");
+        _stages = _meter.CreateHistogram<double>("chatstreams_edge_delivery_stage_latency", unit: "ms",
+            description: "Where a delivered message's time went, by stage: sequenced (edge accepted -> sequencer), fanned_out (sequencer -> fan-out), " +
+                         "routed (fan-out -> this edge's socket, through the by-user repartition and the delivery topic); wall clocks of three processes");
         _liveTailFills = _meter.CreateCounter<long>("chatstreams_edge_live_tail_fills",
             description: "Sockets filled from history because a conversation's last events did not reach them live (see LiveTailWatch)");
     }
@@ -47,9 +51,19 @@ public sealed class EdgeMetrics : IDisposable
         if (sockets == 0) return;
         var payload = delivery.Payload is chatstreams.v1.ChatEvent e ? e.Payload.GetType().Name : delivery.Payload.GetType().Name;
         _framesSent.Add(sockets, new KeyValuePair<string, object?>("payload", payload));
-        if (delivery.Payload is chatstreams.v1.ChatEvent { CommandIssuedAt: { } issued })
-            _endToEnd.Record(Math.Max(0, (DateTime.UtcNow - DateTime.SpecifyKind(issued, DateTimeKind.Utc)).TotalMilliseconds));
+        if (delivery.Payload is not chatstreams.v1.ChatEvent { CommandIssuedAt: { } issued } chatEvent) return;
+        var now = DateTime.UtcNow;
+        _endToEnd.Record(Math.Max(0, (now - Utc(issued)).TotalMilliseconds));
+        if (chatEvent.Payload is not chatstreams.v1.MessageSent) return;
+        Stage("sequenced", Utc(chatEvent.OccurredAt) - Utc(issued));
+        Stage("fanned_out", Utc(delivery.CreatedAt) - Utc(chatEvent.OccurredAt));
+        Stage("routed", now - Utc(delivery.CreatedAt));
     }
+
+    private void Stage(string stage, TimeSpan took) =>
+        _stages.Record(Math.Max(0, took.TotalMilliseconds), new KeyValuePair<string, object?>("stage", stage));
+
+    private static DateTime Utc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);
 
     public void LiveTailFilled(int sockets) => _liveTailFills.Add(sockets);
 
