@@ -58,6 +58,16 @@ public sealed class TransactionCoordinator : IDisposable
             _nextProducerId = Math.Max(_nextProducerId, p.MaxProducerId + 1);
 
         var byProducer = _states.Values.ToDictionary(s => s.ProducerId);
+        // An open transaction's partitions are kept in memory only (AddPartitionsToTxn is not persisted), so one that
+        // was open at the stop cannot be completed: abort it, fencing its producer (which starts over, as after any
+        // broker restart). The scan of the logs below closes the partitions its records reached.
+        foreach (var state in _states.Values.Where(s => s.Status == TransactionStatus.Ongoing).ToList())
+        {
+            _logger.LogInformation("aborting transaction of {Id} (producer {ProducerId}) left open by the last stop", state.TransactionalId, state.ProducerId);
+            BumpEpoch(state);
+            WriteMarkers(Prepare(state, commit: false));
+            Complete(state, commit: false);
+        }
         foreach (var state in _states.Values.Where(s => s.IsCompleting).ToList())
         {
             _logger.LogInformation("completing transaction {Id} ({Status}) interrupted by the last stop", state.TransactionalId, state.Status);
@@ -172,7 +182,6 @@ public sealed class TransactionCoordinator : IDisposable
     public Dictionary<(string Topic, int Partition), ErrorCode> AddPartitions(string transactionalId, long producerId, short epoch,
         IReadOnlyList<(string Topic, int Partition)> partitions)
     {
-        long version;
         lock (_lock)
         {
             var error = Validate(transactionalId, producerId, epoch, out var state);
@@ -183,17 +192,15 @@ public sealed class TransactionCoordinator : IDisposable
             }
             if (error != ErrorCode.None) return partitions.ToDictionary(tp => tp, _ => error);
             Begin(state);
-            var changed = false;
-            foreach (var (topic, partition) in partitions) changed |= state.Partitions.Add(TransactionState.Key(topic, partition));
-            version = changed ? Changed() : 0;
+            // In memory only: a transaction open at a stop is aborted at start from what the logs hold (see Load), so
+            // the partition list need not be durable until EndTxn persists the decision with it.
+            foreach (var (topic, partition) in partitions) state.Partitions.Add(TransactionState.Key(topic, partition));
         }
-        Persist(version);
         return partitions.ToDictionary(tp => tp, _ => ErrorCode.None);
     }
 
     public ErrorCode AddOffsets(string transactionalId, long producerId, short epoch, string groupId)
     {
-        long version;
         lock (_lock)
         {
             var error = Validate(transactionalId, producerId, epoch, out var state);
@@ -210,10 +217,10 @@ public sealed class TransactionCoordinator : IDisposable
                 return ErrorCode.CoordinatorNotAvailable;
             }
             Begin(state);
-            var changed = state.Groups.Add(groupId) | state.Partitions.Add(TransactionState.Key(offsets.Topic.Name, offsets.Index));
-            version = changed ? Changed() : 0;
+            // In memory only, like AddPartitions.
+            state.Groups.Add(groupId);
+            state.Partitions.Add(TransactionState.Key(offsets.Topic.Name, offsets.Index));
         }
-        Persist(version);
         return ErrorCode.None;
     }
 

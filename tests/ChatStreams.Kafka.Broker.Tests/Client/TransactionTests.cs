@@ -104,6 +104,40 @@ public sealed class TransactionTests
     }
 
     [Fact]
+    public async Task A_transaction_open_at_a_restart_is_aborted_and_read_committed_moves_past_it()
+    {
+        // The coordinator keeps an open transaction's partitions in memory only; here one transaction's state reached
+        // the file (another producer's commit wrote the file while it was open on partition 0) and then grew to
+        // partitions 1 and 2 in memory. After the restart nothing of it may be visible, and no partition may stay
+        // blocked at its first offset.
+        await using var broker = await InProcessBroker.StartAsync();
+        await broker.CreateTopicAsync("restart", 3);
+        using var open = Transactional(broker.BootstrapServers, "open-at-stop");
+        open.BeginTransaction();
+        open.Produce(new TopicPartition("restart", 0), new Message<string, string> { Key = "k", Value = "open-0" });
+        open.Flush(TimeSpan.FromSeconds(10));
+        using (var other = Transactional(broker.BootstrapServers, "committer"))
+        {
+            other.BeginTransaction();
+            for (var p = 0; p < 3; p++) other.Produce(new TopicPartition("restart", p), new Message<string, string> { Key = "k", Value = $"committed-{p}" });
+            other.CommitTransaction(TimeSpan.FromSeconds(30));
+        }
+        for (var p = 1; p < 3; p++) open.Produce(new TopicPartition("restart", p), new Message<string, string> { Key = "k", Value = $"open-{p}" });
+        open.Flush(TimeSpan.FromSeconds(10));
+
+        await broker.RestartAsync();
+
+        var visible = Values(broker.BootstrapServers, "restart", 3, IsolationLevel.ReadCommitted, TimeSpan.FromSeconds(20));
+        Assert.Equal(["committed-0", "committed-1", "committed-2"], visible.Order());
+        // The transactional id starts over with a new instance, which commits normally.
+        using var successor = Transactional(broker.BootstrapServers, "open-at-stop");
+        successor.BeginTransaction();
+        successor.Produce(new TopicPartition("restart", 1), new Message<string, string> { Key = "k", Value = "after" });
+        successor.CommitTransaction(TimeSpan.FromSeconds(30));
+        Assert.Contains("after", Values(broker.BootstrapServers, "restart", 3, IsolationLevel.ReadCommitted, TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
     public async Task A_transaction_past_its_timeout_is_aborted_by_the_broker()
     {
         await using var broker = await InProcessBroker.StartAsync(configure: o => o.HousekeepingIntervalMs = 100);
