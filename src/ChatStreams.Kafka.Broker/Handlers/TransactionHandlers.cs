@@ -21,7 +21,7 @@ public sealed class InitProducerIdHandler(TransactionCoordinator coordinator) : 
 {
     public ApiKey Key => ApiKey.InitProducerId;
 
-    public ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
     {
         var r = context.Body;
         var flex = context.Flexible;
@@ -35,11 +35,10 @@ public sealed class InitProducerIdHandler(TransactionCoordinator coordinator) : 
             epoch = r.Int16();
         }
         r.TaggedFields(flex);
-        var (error, id, newEpoch) = coordinator.InitProducerId(transactionalId, timeoutMs, producerId, epoch);
+        var (error, id, newEpoch) = await coordinator.InitProducerIdAsync(transactionalId, timeoutMs, producerId, epoch);
         // PRODUCER_FENCED exists from v4; older clients understand INVALID_PRODUCER_EPOCH.
         if (error == ErrorCode.ProducerFenced && context.Version < 4) error = ErrorCode.InvalidProducerEpoch;
         Write(w, flex, error, id, newEpoch);
-        return ValueTask.CompletedTask;
     }
 
     public void WriteError(RequestContext context, KafkaWriter response, ErrorCode error) => Write(response, context.Flexible, error, -1, -1);

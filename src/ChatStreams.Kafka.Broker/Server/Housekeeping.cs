@@ -23,7 +23,7 @@ internal sealed class Housekeeping(TopicCatalog catalog, TransactionCoordinator 
             {
                 try
                 {
-                    transactions.AbortTimedOut();
+                    await transactions.AbortTimedOutAsync();
                     if (time.GetElapsedTime(lastRetention) >= TimeSpan.FromMilliseconds(options.RetentionCheckIntervalMs))
                     {
                         lastRetention = time.GetTimestamp();

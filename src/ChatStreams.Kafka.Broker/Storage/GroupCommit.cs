@@ -47,7 +47,7 @@ internal sealed class GroupCommit(Func<long> logEndOffset, Action fsync)
         long target = logEndOffset();
         _running = completion.Task;
         _runningTarget = target;
-        ThreadPool.UnsafeQueueUserWorkItem(_ => Run(completion, target), null);
+        DurableWriteThreads.Queue(() => Run(completion, target));
         return completion.Task;
     }
 

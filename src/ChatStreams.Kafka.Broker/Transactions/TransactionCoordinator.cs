@@ -24,7 +24,7 @@ public sealed class TransactionCoordinator : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly object _lock = new();
-    private readonly object _persistLock = new();
+    private readonly SemaphoreSlim _persistGate = new(1, 1);
     private Dictionary<string, TransactionState> _states = new(StringComparer.Ordinal);
     private long _nextProducerId = 1000;
     private long _version;
@@ -87,15 +87,16 @@ public sealed class TransactionCoordinator : IDisposable
             }
         long version;
         lock (_lock) version = Changed();
-        Persist(version);
+        // At start, before any request is served: blocking here is fine.
+        PersistAsync(version).GetAwaiter().GetResult();
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public (ErrorCode Error, long ProducerId, short Epoch) InitProducerId(string? transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
+    public async Task<(ErrorCode Error, long ProducerId, short Epoch)> InitProducerIdAsync(string? transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
     {
         var (result, version, aborting) = AssignProducerId(transactionalId, timeoutMs, expectedProducerId, expectedEpoch);
-        Persist(version);
+        await PersistAsync(version);
         if (aborting is null) return result;
         WriteMarkers(aborting);
         lock (_lock)
@@ -106,7 +107,7 @@ public sealed class TransactionCoordinator : IDisposable
             version = Changed();
             result = (ErrorCode.None, aborting.State.ProducerId, aborting.State.ProducerEpoch);
         }
-        Persist(version);
+        await PersistAsync(version);
         return result;
     }
 
@@ -273,7 +274,7 @@ public sealed class TransactionCoordinator : IDisposable
             completion = Prepare(state, commit);
             version = Changed();
         }
-        Persist(version); // the decision is durable before any marker is written
+        await PersistAsync(version); // the decision is durable before any marker is written
         var written = WriteMarkers(completion);
         // Markers of all partitions become durable together: the fsyncs run in parallel, not one after another.
         await Task.WhenAll(written.Select(p => p.Log.FlushAsync(p.HighWatermark - 1, ct).AsTask()));
@@ -282,7 +283,7 @@ public sealed class TransactionCoordinator : IDisposable
             Complete(state, commit);
             version = Changed();
         }
-        Persist(version);
+        await PersistAsync(version);
         return ErrorCode.None;
     }
 
@@ -328,7 +329,7 @@ public sealed class TransactionCoordinator : IDisposable
     }
 
     /// <summary>Aborts transactions open longer than their timeout and bumps the epoch, fencing the slow producer.</summary>
-    public void AbortTimedOut()
+    public async Task AbortTimedOutAsync()
     {
         var aborting = new List<Completion>();
         long version;
@@ -346,14 +347,14 @@ public sealed class TransactionCoordinator : IDisposable
             if (aborting.Count == 0) return;
             version = Changed();
         }
-        Persist(version);
+        await PersistAsync(version);
         foreach (var completion in aborting) WriteMarkers(completion);
         lock (_lock)
         {
             foreach (var completion in aborting) Complete(completion.State, commit: false);
             version = Changed();
         }
-        Persist(version);
+        await PersistAsync(version);
     }
 
     /// <summary>Marks the state changed (under <see cref="_lock"/>); returns the version <see cref="Persist"/> must make durable.</summary>
@@ -364,12 +365,14 @@ public sealed class TransactionCoordinator : IDisposable
     /// A group commit: one writer at a time rewrites the file with the state as it is then, which covers every change
     /// made before it, so callers queued behind a write usually find their version durable already. Stream threads of
     /// every application commit transactions all the time; writing and fsyncing the file once per change, under the
-    /// coordinator lock, made them queue behind each other's fsyncs.
+    /// coordinator lock, made them queue behind each other's fsyncs. The write runs on a durable-write thread, so
+    /// waiting for it holds no thread-pool thread.
     /// </summary>
-    private void Persist(long version)
+    private async Task PersistAsync(long version)
     {
         if (version == 0 || Volatile.Read(ref _durableVersion) >= version) return;
-        lock (_persistLock)
+        await _persistGate.WaitAsync();
+        try
         {
             if (_durableVersion >= version) return;
             byte[] content;
@@ -379,12 +382,14 @@ public sealed class TransactionCoordinator : IDisposable
                 snapshot = _version;
                 content = JsonSerializer.SerializeToUtf8Bytes(new StoredState(_nextProducerId, _states.Values.ToList()));
             }
-            AtomicFile.Write(StatePath, content);
+            await DurableWriteThreads.RunAsync(() => AtomicFile.Write(StatePath, content));
             Volatile.Write(ref _durableVersion, snapshot);
+        }
+        finally
+        {
+            _persistGate.Release();
         }
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _persistGate.Dispose();
 }
