@@ -37,8 +37,10 @@ public sealed class EdgeOptions
     /// <summary>
     /// How long after a decision a socket that follows the conversation but has not received it live (and received
     /// nothing of that conversation live meanwhile) is filled from history; 0 turns the check off. See LiveTailWatch.
+    /// Not shorter: past saturation a live path can be silent for seconds with nothing missing, and every fill reads
+    /// history (docs/benchmarks.md measured 5 s costing throughput in a reconnect storm).
     /// </summary>
-    public TimeSpan LiveTailCheckAfter { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan LiveTailCheckAfter { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>On shutdown: time between going unhealthy (the gateway stops routing here) and telling clients to reconnect.</summary>
     public TimeSpan DrainNotice { get; set; } = TimeSpan.FromSeconds(2);

@@ -26,16 +26,9 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     private static List<string> Sequenced(IEnumerable<JsonElement> frames) =>
         frames.Where(IsEvent).Select(f => $"{Str(f, "conversationId")}:{f.GetProperty("seq").GetInt64()}").ToList();
 
-    private static Delivery Delivery(ChatEvent e) => new() { UserId = "alice", ConversationId = e.ConversationId, Seq = e.Seq, CreatedAt = e.OccurredAt, Payload = e };
+    private static Delivery Delivery(ChatEvent e) => ConversationLog.DeliveryToAlice(e);
 
-    /// <summary>A direct conversation of alice and bob with <paramref name="messages"/> messages after its creation.</summary>
-    private static ConversationLog Direct(string id, int messages)
-    {
-        var log = new ConversationLog(id);
-        log.Created("alice", ["bob"], ConversationKind.Direct);
-        for (var i = 1; i <= messages; i++) log.Sent(i % 2 == 0 ? "alice" : "bob", $"{id} message {i}");
-        return log;
-    }
+    private static ConversationLog Direct(string id, int messages) => ConversationLog.Direct(id, messages);
 
     /// <summary>A marker frame through the same queue: once it is out, everything queued before it was handled.</summary>
     private static async Task<IReadOnlyList<JsonElement>> FlushAsync(ConnectionHarness h)

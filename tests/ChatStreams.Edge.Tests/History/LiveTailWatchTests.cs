@@ -25,13 +25,7 @@ public sealed class LiveTailWatchTests(UnreachableKafka kafka) : IClassFixture<U
         public void CatchUp(string conversationId, long seq) { lock (CaughtUp) CaughtUp.Add((conversationId, seq)); }
     }
 
-    private static ConversationLog Direct(string id, int messages)
-    {
-        var log = new ConversationLog(id);
-        log.Created("alice", ["bob"], ConversationKind.Direct);
-        for (var i = 1; i <= messages; i++) log.Sent(i % 2 == 0 ? "alice" : "bob", $"{id} message {i}");
-        return log;
-    }
+    private static ConversationLog Direct(string id, int messages) => ConversationLog.Direct(id, messages);
 
     private static LiveTailWatch Watch(TestHistory history, TimeSpan? checkAfter = null) =>
         new(history.Store, checkAfter ?? CheckAfter, NullLogger<LiveTailWatch>.Instance);
@@ -231,5 +225,5 @@ public sealed class LiveTailWatchTests(UnreachableKafka kafka) : IClassFixture<U
     private static long Seq(JsonElement frame) =>
         frame.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number && FakeWebSocket.Type(frame) != "ack" ? seq.GetInt64() : 0;
 
-    private static Delivery Delivery(ChatEvent e) => new() { UserId = "alice", ConversationId = e.ConversationId, Seq = e.Seq, CreatedAt = e.OccurredAt, Payload = e };
+    private static Delivery Delivery(ChatEvent e) => ConversationLog.DeliveryToAlice(e);
 }

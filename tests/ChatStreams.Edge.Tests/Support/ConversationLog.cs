@@ -13,6 +13,18 @@ internal sealed class ConversationLog(string conversationId, DateTime? start = n
     private readonly DateTime _start = start ?? Epoch;
     private long _seq;
 
+    /// <summary>A direct conversation of alice and bob with <paramref name="messages"/> messages after its creation (seqs 1..messages+1).</summary>
+    public static ConversationLog Direct(string id, int messages)
+    {
+        var log = new ConversationLog(id);
+        log.Created("alice", ["bob"], ConversationKind.Direct);
+        for (var i = 1; i <= messages; i++) log.Sent(i % 2 == 0 ? "alice" : "bob", $"{id} message {i}");
+        return log;
+    }
+
+    /// <summary>An event as alice's edge receives it from its delivery topic.</summary>
+    public static Delivery DeliveryToAlice(ChatEvent e) => new() { UserId = "alice", ConversationId = e.ConversationId, Seq = e.Seq, CreatedAt = e.OccurredAt, Payload = e };
+
     public string Id => conversationId;
     public long LastSeq => _seq;
     public List<ChatEvent> Events { get; } = [];
