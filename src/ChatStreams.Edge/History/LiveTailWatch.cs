@@ -58,7 +58,7 @@ public sealed class LiveTailWatch(IHistoryReader history, TimeSpan checkAfter, I
     /// </summary>
     public void Decided(ChatEvent chatEvent, long nowMs, IEnumerable<ILiveTailFollower> newMembers)
     {
-        if (!Enabled || chatEvent.Seq <= 0 || IsOutcome(chatEvent)) return;
+        if (!Enabled || !ChatStreams.Sinks.ChatEventDecoding.TakesPosition(chatEvent)) return;
         foreach (var member in newMembers) Follow(chatEvent.ConversationId, member);
         if (!_followers.ContainsKey(chatEvent.ConversationId)) return;
         lock (_due) _due.Enqueue(new TailCheck(chatEvent.ConversationId, chatEvent.Seq, nowMs), nowMs + (long)checkAfter.TotalMilliseconds);
@@ -131,9 +131,6 @@ public sealed class LiveTailWatch(IHistoryReader history, TimeSpan checkAfter, I
     {
         lock (_due) _due.Enqueue(check, atMs);
     }
-
-    /// <summary>Rejections and dedups take no seq of their own and reach only the issuing device.</summary>
-    private static bool IsOutcome(ChatEvent chatEvent) => chatEvent.Payload is CommandRejected or CommandDeduplicated;
 
     /// <summary>Conversations followed by at least one socket here (for tests and diagnostics).</summary>
     public int FollowedConversations => _followers.Count;

@@ -35,7 +35,7 @@ public sealed class AnalyticsDecoder(ChatSerdes serdes) : ISinkDecoder<Analytics
             {
                 case ChatStreams.Contracts.Topics.ChatEvents:
                     var e = await _events.DeserializeAsync(value, false, context);
-                    return IsSequenced(e) ? new AnalyticsEventRecord(e) : null;
+                    return ChatEventDecoding.TakesPosition(e) ? new AnalyticsEventRecord(e) : null;
                 case ChatStreams.Contracts.Topics.ChatReceipts:
                     return new AnalyticsReceiptRecord(await _receipts.DeserializeAsync(value, false, context));
                 case ChatStreams.Contracts.Topics.ChatPresence:
@@ -43,7 +43,7 @@ public sealed class AnalyticsDecoder(ChatSerdes serdes) : ISinkDecoder<Analytics
             }
             if (!ChatStreams.Contracts.Topics.TryGetDeliveryEdge(record.Topic, out var edge)) return null;
             var delivery = await _deliveries.DeserializeAsync(value, false, context);
-            return delivery.Payload is ChatEvent carried && IsSequenced(carried) ? new AnalyticsDeliveryRecord(edge, delivery, carried) : null;
+            return delivery.Payload is ChatEvent carried && ChatEventDecoding.TakesPosition(carried) ? new AnalyticsDeliveryRecord(edge, delivery, carried) : null;
         }
         catch (Exception e) when (e is InvalidDataException or Avro.AvroException or ArgumentException or InvalidCastException or FormatException
                                    or SchemaRegistryException { Status: System.Net.HttpStatusCode.NotFound })
@@ -51,6 +51,4 @@ public sealed class AnalyticsDecoder(ChatSerdes serdes) : ISinkDecoder<Analytics
             throw new UnreadableRecordException(e.Message, e);
         }
     }
-
-    private static bool IsSequenced(ChatEvent e) => e.Payload is not (CommandRejected or CommandDeduplicated) && e.Seq > 0;
 }

@@ -21,7 +21,7 @@ public sealed partial class MongoHistoryStore
     {
         await EnsureInitializedAsync(ct);
         var conversations = events
-            .Where(e => e.Payload is not (CommandRejected or CommandDeduplicated) && e.Seq > 0)
+            .Where(ChatEventDecoding.TakesPosition)
             .GroupBy(e => e.ConversationId, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var conversation in conversations)

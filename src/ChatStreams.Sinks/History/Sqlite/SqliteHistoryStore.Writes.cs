@@ -16,7 +16,7 @@ public sealed partial class SqliteHistoryStore
         await using (var sql = new SqliteBatchCommands(connection, transaction))
         {
             var sequenced = events
-                .Where(e => e.Payload is not (CommandRejected or CommandDeduplicated) && e.Seq > 0)
+                .Where(ChatEventDecoding.TakesPosition)
                 .OrderBy(e => e.ConversationId, StringComparer.Ordinal).ThenBy(e => e.Seq);
             foreach (var e in sequenced)
                 if (await InsertEventAsync(sql, e, ct))
