@@ -67,7 +67,11 @@ public sealed class WorkerProcess : IDisposable
     {
         if (_process.HasExited) return true;
         _process.StandardInput.Close();
-        return _process.WaitForExit(timeout);
+        if (!_process.WaitForExit(timeout)) return false;
+        // With a timeout, WaitForExit returns before the redirected output is drained; this overload waits for it, so
+        // the worker's last lines ("closed cleanly …") are in Output when the caller looks.
+        _process.WaitForExit();
+        return true;
     }
 
     public void Dispose()
