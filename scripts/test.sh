@@ -53,6 +53,12 @@ if [ "$found" -lt "$expected" ]; then
   failed=$((failed + expected - found)); status=1
 fi
 failed=$((failed + vulnerable))
+# Name the failed tests last, just above the count: the end of a CI log is often all that is kept.
+if [ "$failed" -gt 0 ] && command -v python3 >/dev/null; then
+  echo "== failed tests"
+  python3 scripts/list-failed-tests.py "$results"/*.trx
+  [ "$vulnerable" -ne 0 ] && echo "FAILED the vulnerable package check (see scripts/check-vulnerable-packages.sh above)"
+fi
 [ "$failed" -gt 0 ] && status=1
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
