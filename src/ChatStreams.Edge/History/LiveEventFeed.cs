@@ -34,71 +34,80 @@ public sealed class LiveEventFeed(
 
     public bool IsReady => _ready;
 
+    // The loop blocks in Consume, so it keeps a thread of its own for its whole life (see DeliveryListener: an async
+    // loop would hold a thread-pool thread for good after its first await).
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private async Task Run(CancellationToken ct)
+    private void Run(CancellationToken ct)
     {
-        var events = serdes.Deserializer<ChatEvent>();
-        var changes = serdes.Deserializer<PresenceChange>();
+        var events = serdes.ConsumerDeserializer<ChatEvent>();
+        var changes = serdes.ConsumerDeserializer<PresenceChange>();
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await FollowAsync(events, changes, ct);
+                Follow(events, changes, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
             {
                 // Decisions missed meanwhile time out as pending (202); presence is re-read from the start, which is idempotent.
                 logger.LogError(e, "Following chat.events and chat.presence failed; starting again in 2 s.");
-                try { await Task.Delay(TimeSpan.FromSeconds(2), ct); } catch (OperationCanceledException) { return; }
+                ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(2));
             }
         }
     }
 
-    private async Task FollowAsync(IAsyncDeserializer<ChatEvent> events, IAsyncDeserializer<PresenceChange> changes, CancellationToken ct)
+    private void Follow(IDeserializer<ChatEvent> events, IDeserializer<PresenceChange> changes, CancellationToken ct)
     {
         var config = KafkaClientConfigs.Consumer(kafka.Value, $"{edge.Value.Id}-feed", $"chatstreams-edge-{edge.Value.Id}-feed");
         config.EnablePartitionEof = true;
         config.FetchWaitMaxMs = 20;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
-        await using var generations = new GenerationalTopics(kafka.Value, $"{edge.Value.Id}-feed", [Topics.ChatEvents], logger: logger);
-        var changed = 0;
-        generations.Changed += () => Interlocked.Exchange(ref changed, 1);
-        await generations.StartAsync(ct);
-        var followed = generations.Current.ToHashSet(StringComparer.Ordinal);
-        var partitions = await TopicPartitionsAsync([.. followed, Topics.ChatPresence], ct);
-        // Only the newest generation gets decisions now; older ones end at their cutover markers.
-        // Incremental from the start: generations added later are assigned the same way.
-        consumer.IncrementalAssign(partitions.Select(p => new TopicPartitionOffset(p, followed.Contains(p.Topic) ? Offset.End : Offset.Beginning)));
-        var notAtEnd = new HashSet<TopicPartition>(partitions);
-        logger.LogInformation("Following {Partitions} partitions of {Topics}.", partitions.Count, string.Join(", ", followed.Append(Topics.ChatPresence)));
-        while (!ct.IsCancellationRequested)
+        var generations = new GenerationalTopics(kafka.Value, $"{edge.Value.Id}-feed", [Topics.ChatEvents], logger: logger);
+        try
         {
-            if (Interlocked.Exchange(ref changed, 0) == 1) await FollowNewGenerationsAsync(consumer, generations, followed, ct);
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null) continue;
-            if (result.IsPartitionEOF)
+            var changed = 0;
+            generations.Changed += () => Interlocked.Exchange(ref changed, 1);
+            generations.StartAsync(ct).GetAwaiter().GetResult();
+            var followed = generations.Current.ToHashSet(StringComparer.Ordinal);
+            var partitions = TopicPartitions([.. followed, Topics.ChatPresence], ct);
+            // Only the newest generation gets decisions now; older ones end at their cutover markers.
+            // Incremental from the start: generations added later are assigned the same way.
+            consumer.IncrementalAssign(partitions.Select(p => new TopicPartitionOffset(p, followed.Contains(p.Topic) ? Offset.End : Offset.Beginning)));
+            var notAtEnd = new HashSet<TopicPartition>(partitions);
+            logger.LogInformation("Following {Partitions} partitions of {Topics}.", partitions.Count, string.Join(", ", followed.Append(Topics.ChatPresence)));
+            while (!ct.IsCancellationRequested)
             {
-                if (notAtEnd.Remove(result.TopicPartition) && notAtEnd.Count == 0 && !_ready)
+                if (Interlocked.Exchange(ref changed, 0) == 1) FollowNewGenerations(consumer, generations, followed, ct);
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (result is null) continue;
+                if (result.IsPartitionEOF)
                 {
-                    _ready = true;
-                    logger.LogInformation("Following chat.events live; presence of every user read.");
+                    if (notAtEnd.Remove(result.TopicPartition) && notAtEnd.Count == 0 && !_ready)
+                    {
+                        _ready = true;
+                        logger.LogInformation("Following chat.events live; presence of every user read.");
+                    }
+                    continue;
                 }
-                continue;
+                if (result.Message.Value is not { } value) continue;
+                var context = new SerializationContext(MessageComponentType.Value, result.Topic, result.Message.Headers);
+                try
+                {
+                    if (result.Topic != Topics.ChatPresence) Decided(events.Deserialize(value, false, context));
+                    else presence.Apply(changes.Deserialize(value, false, context));
+                }
+                catch (Exception e) when (e is InvalidDataException or Avro.AvroException or ArgumentException or InvalidOperationException)
+                {
+                    logger.LogWarning("Skipped an unreadable record at {Topic}[{Partition}]@{Offset}: {Reason}", result.Topic, result.Partition.Value, result.Offset.Value, e.Message);
+                }
             }
-            if (result.Message.Value is not { } value) continue;
-            var context = new SerializationContext(MessageComponentType.Value, result.Topic, result.Message.Headers);
-            try
-            {
-                if (result.Topic != Topics.ChatPresence) Decided(await events.DeserializeAsync(value, false, context));
-                else presence.Apply(await changes.DeserializeAsync(value, false, context));
-            }
-            catch (Exception e) when (e is InvalidDataException or Avro.AvroException or ArgumentException or InvalidOperationException)
-            {
-                logger.LogWarning("Skipped an unreadable record at {Topic}[{Partition}]@{Offset}: {Reason}", result.Topic, result.Partition.Value, result.Offset.Value, e.Message);
-            }
+        }
+        finally
+        {
+            generations.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -109,17 +118,17 @@ public sealed class LiveEventFeed(
     }
 
     /// <summary>Assigns the generations of chat.events a rescale created since, from their beginning.</summary>
-    private async Task FollowNewGenerationsAsync(IConsumer<byte[]?, byte[]?> consumer, GenerationalTopics generations, HashSet<string> followed, CancellationToken ct)
+    private void FollowNewGenerations(IConsumer<byte[]?, byte[]?> consumer, GenerationalTopics generations, HashSet<string> followed, CancellationToken ct)
     {
         var added = generations.Current.Where(t => !followed.Contains(t)).ToList();
         if (added.Count == 0) return;
-        var partitions = await TopicPartitionsAsync(added, ct);
+        var partitions = TopicPartitions(added, ct);
         consumer.IncrementalAssign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
         followed.UnionWith(added);
         logger.LogInformation("Following {Topics} too ({Partitions} partitions): a partition rescale created them.", string.Join(", ", added), partitions.Count);
     }
 
-    private async Task<List<TopicPartition>> TopicPartitionsAsync(IReadOnlyList<string> sourceTopics, CancellationToken ct)
+    private List<TopicPartition> TopicPartitions(IReadOnlyList<string> sourceTopics, CancellationToken ct)
     {
         using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka.Value, $"{edge.Value.Id}-feed-admin")).Build();
         while (true)
@@ -132,7 +141,7 @@ public sealed class LiveEventFeed(
             if (found.All(t => t is not null))
                 return found.SelectMany(t => t!.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId))).ToList();
             logger.LogWarning("Waiting for topics {Topics} to exist (they are created at system start-up).", string.Join(", ", sourceTopics));
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            if (ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(2))) ct.ThrowIfCancellationRequested();
         }
     }
 }

@@ -33,38 +33,44 @@ public sealed class DeliveryListener(
     /// <summary>True once the listener holds a position on every partition: from then on no delivery is missed.</summary>
     public bool IsReady => _positioned.Task.IsCompleted;
 
+    // The loop blocks in Consume: it keeps a thread of its own for its whole life. An async loop would resume on a
+    // thread-pool thread after its first await and then block it for good, leaving the sockets' and Kestrel's async work
+    // (two pool threads on a 2-core machine) waiting for the pool to notice and add threads: a second of delay at times.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private async Task RunAsync(CancellationToken ct)
+    private void Run(CancellationToken ct)
     {
-        var deserializer = serdes.Deserializer<Delivery>();
+        var deserializer = serdes.ConsumerDeserializer<Delivery>();
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await FollowAsync(deserializer, ct);
+                Follow(deserializer, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
             {
                 _logger.LogError(e, "Following {Topic} failed; starting again in 2 s.", Topic);
-                try { await Task.Delay(TimeSpan.FromSeconds(2), ct); } catch (OperationCanceledException) { return; }
+                ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(2));
             }
         }
     }
 
-    private async Task FollowAsync(IAsyncDeserializer<Delivery> deserializer, CancellationToken ct)
+    private void Follow(IDeserializer<Delivery> deserializer, CancellationToken ct)
     {
-        using (var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka.Value, $"{edge.Value.Id}-delivery-admin")).Build())
-            await new TopicProvisioner(admin, loggers.CreateLogger<TopicProvisioner>()).EnsureAsync([topics.Value.DeliverySpec(edge.Value.Id)], ct);
+        using (var provisioning = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka.Value, $"{edge.Value.Id}-delivery-admin")).Build())
+            new TopicProvisioner(provisioning, loggers.CreateLogger<TopicProvisioner>()).EnsureAsync([topics.Value.DeliverySpec(edge.Value.Id)], ct).GetAwaiter().GetResult();
 
         var config = KafkaClientConfigs.Consumer(kafka.Value, $"{edge.Value.Id}-deliveries", $"chatstreams-edge-{edge.Value.Id}");
         config.FetchWaitMaxMs = 10;
         using var consumer = new ConsumerBuilder<string, byte[]?>(config).SetKeyDeserializer(ChatSerdes.KeyDeserializer).Build();
+        // Shares the consumer's client: the check every 30 s is one metadata request on an open connection, not a new
+        // client to connect and tear down on the thread that delivers (that took up to ~0.3 s, a delay every 30 s).
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         var assigned = new HashSet<int>();
         // Exact end offsets, not Offset.End: a record written between now and the first fetch must not be skipped.
-        AssignNewPartitions(consumer, assigned, fromEnd: true);
+        AssignNewPartitions(consumer, admin, assigned, fromEnd: true);
         _positioned.TrySetResult();
         _logger.LogInformation("Edge {Edge} follows {Topic} ({Partitions} partitions).", edge.Value.Id, Topic, assigned.Count);
         var nextCheck = DateTime.UtcNow + PartitionCheckInterval;
@@ -72,7 +78,7 @@ public sealed class DeliveryListener(
         {
             if (DateTime.UtcNow >= nextCheck)
             {
-                AssignNewPartitions(consumer, assigned, fromEnd: false);
+                AssignNewPartitions(consumer, admin, assigned, fromEnd: false);
                 nextCheck = DateTime.UtcNow + PartitionCheckInterval;
             }
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
@@ -80,7 +86,7 @@ public sealed class DeliveryListener(
             Delivery delivery;
             try
             {
-                delivery = await deserializer.DeserializeAsync(value, false, new SerializationContext(MessageComponentType.Value, result.Topic, result.Message.Headers));
+                delivery = deserializer.Deserialize(value, false, new SerializationContext(MessageComponentType.Value, result.Topic, result.Message.Headers));
             }
             catch (Exception e) when (e is InvalidDataException or Avro.AvroException or ArgumentException or InvalidOperationException)
             {
@@ -101,9 +107,8 @@ public sealed class DeliveryListener(
         }
     }
 
-    private void AssignNewPartitions(IConsumer<string, byte[]?> consumer, HashSet<int> assigned, bool fromEnd)
+    private void AssignNewPartitions(IConsumer<string, byte[]?> consumer, IAdminClient admin, HashSet<int> assigned, bool fromEnd)
     {
-        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka.Value, $"{edge.Value.Id}-delivery-admin")).Build();
         var metadata = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10));
         var partitions = metadata.Topics.Single().Partitions.Select(p => p.PartitionId).Where(p => !assigned.Contains(p)).ToList();
         if (partitions.Count == 0) return;

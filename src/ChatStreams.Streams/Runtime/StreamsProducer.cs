@@ -129,7 +129,9 @@ internal sealed class StreamsProducer : IDisposable
     private void WithinDeadline(string operation, Action<IProducer<byte[]?, byte[]?>> call)
     {
         var producer = Producer;
-        var running = Task.Run(() => call(producer));
+        // A thread of its own, not the pool's: the call blocks for a commit's length (or, hung, for good), and several
+        // stream threads committing at once would otherwise hold every pool thread of a 2-core machine.
+        var running = Task.Factory.StartNew(() => call(producer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             if (running.Wait(TransactionCallDeadline)) return;
