@@ -63,6 +63,9 @@ public sealed class ResumeTests(ChatSystem system)
         var conversation = await alice.CreateConversationAsync("direct", [bob]);
         await using var sender = await alice.ConnectAsync();
         for (var i = 1; i <= 5; i++) await sender.SendMessageAsync(conversation, $"m{i}", $"missed {i}");
+        // Bob was away while they were stored. (Right after the acks the history sink may trail by more than the 2 s a
+        // resume waits for it on a loaded machine; the rest then arrives as a live-tail fill, which other tests cover.)
+        await WaitUntilStoredAsync(bob, conversation, 6);
 
         // Bob held seq 2; 3..6 come from history, then the live message 7, nothing twice.
         await using var phone = await bob.ConnectAsync();
@@ -72,5 +75,20 @@ public sealed class ResumeTests(ChatSystem system)
         await sender.SendMessageAsync(conversation, "live", "live one");
         await phone.WaitForSeqAsync(conversation, 7);
         Assert.Equal([3L, 4, 5, 6, 7], phone.Sequenced(conversation).Select(f => f.GetProperty("seq").GetInt64()));
+    }
+
+    private static async Task WaitUntilStoredAsync(ChatUser reader, string conversation, long seq)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        long newest = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            var (status, page) = await reader.CallAsync(HttpMethod.Get, $"/api/conversations/{conversation}/messages?limit=1");
+            if (status == System.Net.HttpStatusCode.OK && page.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } item)
+                newest = item.GetProperty("seq").GetInt64();
+            if (newest >= seq) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"history never held seq {seq} of {conversation} (newest stored {newest})");
     }
 }
