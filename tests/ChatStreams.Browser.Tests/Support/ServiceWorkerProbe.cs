@@ -8,12 +8,29 @@ namespace ChatStreams.Browser.Tests.Support;
 /// (ServiceWorker.deliverPushMessage: the event a push service's message causes, minus the network), and the
 /// notifications it shows (registration.getNotifications()), and its notificationclick handler run in the worker.
 /// </summary>
+/// <remarks>
+/// Notifications are read only once the worker has finished with every push delivered, never while one is being
+/// shown: chromium's getNotifications() keeps a stored notification only if the platform already displays it or it
+/// was stored after the read began, and deletes every other one from its database
+/// (content/browser/notifications/platform_notification_context_impl.cc,
+/// DoReadAllNotificationDataForServiceWorkerRegistration). A read that falls between the worker's showNotification()
+/// storing a notification and the platform displaying it loses that notification for good: it stays on display, but no
+/// later read lists it. Polling getNotifications() every 100 ms while a push was being shown hit that window on a
+/// loaded machine about one run in three. So DeliverPushAsync returns when chromium reports the push event completed
+/// (the BackgroundService domain's "Push event completed", logged after the event's waitUntil promise settled).
+/// Also: with no notification server (headless, no D-Bus) chromium shows notifications as popups only and removes a
+/// web page's popup 25 s after showing it (ui/message_center popup timers), so a notification is read soon after its
+/// push, not after long waits.
+/// </remarks>
 public sealed class ServiceWorkerProbe
 {
+    private static readonly TimeSpan PushHandlingTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ChatPage _page;
     private readonly ICDPSession _cdp;
     private readonly string _origin;
     private readonly string _registrationId;
+    private readonly SemaphoreSlim _pushesCompleted = new(0);
 
     private ServiceWorkerProbe(ChatPage page, ICDPSession cdp, string origin, string registrationId)
     {
@@ -40,7 +57,18 @@ public sealed class ServiceWorkerProbe
         // A registration exists as soon as the worker starts installing; a push delivered before it is active is
         // dropped (seen on a loaded CI machine). `ready` resolves once the page's registration has an active worker.
         await page.Page.EvaluateAsync("async () => { await navigator.serviceWorker.ready; }");
-        return new ServiceWorkerProbe(page, cdp, origin, id);
+        var probe = new ServiceWorkerProbe(page, cdp, origin, id);
+        cdp.Event("BackgroundService.backgroundServiceEventReceived").OnEvent += (_, e) =>
+        {
+            var logged = e!.Value.GetProperty("backgroundServiceEvent");
+            if (logged.GetProperty("serviceWorkerRegistrationId").GetString() == id
+                && logged.GetProperty("eventName").GetString() == "Push event completed")
+                probe._pushesCompleted.Release();
+        };
+        var pushMessaging = new Dictionary<string, object> { ["service"] = "pushMessaging" };
+        await cdp.SendAsync("BackgroundService.startObserving", pushMessaging);
+        await cdp.SendAsync("BackgroundService.setRecording", new Dictionary<string, object> { ["service"] = "pushMessaging", ["shouldRecord"] = true });
+        return probe;
     }
 
     /// <summary>
@@ -90,13 +118,18 @@ public sealed class ServiceWorkerProbe
         }
     }
 
-    public async Task DeliverPushAsync(string payload) =>
+    /// <summary>Delivers one push and returns once the worker has handled it (its push event completed).</summary>
+    public async Task DeliverPushAsync(string payload)
+    {
         await _cdp.SendAsync("ServiceWorker.deliverPushMessage", new Dictionary<string, object>
         {
             ["origin"] = _origin,
             ["registrationId"] = _registrationId,
             ["data"] = payload,
         });
+        if (!await _pushesCompleted.WaitAsync(PushHandlingTimeout))
+            throw new TimeoutException($"the service worker did not finish handling a push within {PushHandlingTimeout.TotalSeconds} s (no 'Push event completed' from chromium); shown: {await ShownAsync()}");
+    }
 
     public sealed record Shown(string Title, string Body, string Tag, bool Renotify, JsonElement Data);
 
@@ -109,18 +142,15 @@ public sealed class ServiceWorkerProbe
         return JsonSerializer.Deserialize<List<Shown>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
     }
 
-    /// <summary>Waits until a notification with the tag satisfies the condition.</summary>
-    public async Task<Shown> WaitForNotificationAsync(string tag, Func<Shown, bool> condition)
+    /// <summary>The one notification shown with this tag; fails saying what is shown instead.</summary>
+    public async Task<Shown> NotificationAsync(string tag)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var found = (await NotificationsAsync(tag)).FirstOrDefault(condition);
-            if (found is not null) return found;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no notification tagged {tag} as expected; shown: {string.Join(", ", (await NotificationsAsync()).Select(n => $"{n.Tag}: {n.Title} / {n.Body}"))}");
-            await Task.Delay(100);
-        }
+        var shown = await NotificationsAsync(tag);
+        return shown.Count == 1 ? shown[0] : throw new InvalidOperationException($"expected one notification tagged {tag}; shown: {await ShownAsync()}");
     }
+
+    private async Task<string> ShownAsync() =>
+        string.Join(", ", (await NotificationsAsync()).Select(n => $"{n.Tag}: {n.Title} / {n.Body}")) is { Length: > 0 } all ? all : "nothing";
 
     /// <summary>
     /// Runs the worker's notificationclick handler for the shown notification with this tag. Headless chromium has no
