@@ -85,10 +85,14 @@ public sealed partial class GroupCoordinator
                     for (var i = 0; i < values.Count; i++)
                         _offsets.AddPending(producerId, groupId, values[i].Partition, values[i].Value, baseOffset + i);
             }
-            await _log.FlushAsync(partition, baseOffset + values.Count - 1, cancellationToken);
+            // Transactional offsets become durable with their transaction's commit (EndTxn flushes this partition,
+            // which AddOffsetsToTxn added to the transaction), like transactional records.
             if (!transactional)
+            {
+                await _log.FlushAsync(partition, baseOffset + values.Count - 1, cancellationToken);
                 for (var i = 0; i < values.Count; i++)
                     _offsets.Commit(groupId, values[i].Partition, values[i].Value, baseOffset + i);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

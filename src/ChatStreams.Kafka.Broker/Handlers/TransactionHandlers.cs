@@ -35,6 +35,7 @@ public sealed class InitProducerIdHandler(TransactionCoordinator coordinator) : 
             epoch = r.Int16();
         }
         r.TaggedFields(flex);
+        await coordinator.CompletionOf(transactionalId);
         var (error, id, newEpoch) = await coordinator.InitProducerIdAsync(transactionalId, timeoutMs, producerId, epoch);
         // PRODUCER_FENCED exists from v4; older clients understand INVALID_PRODUCER_EPOCH.
         if (error == ErrorCode.ProducerFenced && context.Version < 4) error = ErrorCode.InvalidProducerEpoch;
@@ -58,7 +59,7 @@ public sealed class AddPartitionsToTxnHandler(TransactionCoordinator coordinator
 {
     public ApiKey Key => ApiKey.AddPartitionsToTxn;
 
-    public ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
     {
         var r = context.Body;
         var transactionalId = r.String(false);
@@ -66,6 +67,8 @@ public sealed class AddPartitionsToTxnHandler(TransactionCoordinator coordinator
         var epoch = r.Int16();
         var topics = r.Array(false, x => (Name: x.String(false), Partitions: x.Array(false, y => y.Int32())));
         var requested = topics.SelectMany(t => t.Partitions.Select(p => (t.Name, p))).ToList();
+        // The first request of the producer's next transaction: the previous one may still be completing.
+        await coordinator.CompletionOf(transactionalId);
         var results = coordinator.AddPartitions(transactionalId, producerId, epoch, requested);
 
         w.Int32(0);
@@ -80,7 +83,6 @@ public sealed class AddPartitionsToTxnHandler(TransactionCoordinator coordinator
                 w.Int16((short)results[(name, p)]);
             }
         }
-        return ValueTask.CompletedTask;
     }
 }
 
@@ -89,12 +91,12 @@ public sealed class AddOffsetsToTxnHandler(TransactionCoordinator coordinator) :
 {
     public ApiKey Key => ApiKey.AddOffsetsToTxn;
 
-    public ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
+    public async ValueTask HandleAsync(RequestContext context, KafkaWriter w, CancellationToken cancellationToken)
     {
         var r = context.Body;
-        var error = coordinator.AddOffsets(r.String(false), r.Int64(), r.Int16(), r.String(false));
-        WriteError(context, w, error);
-        return ValueTask.CompletedTask;
+        var (transactionalId, producerId, epoch, groupId) = (r.String(false), r.Int64(), r.Int16(), r.String(false));
+        await coordinator.CompletionOf(transactionalId);
+        WriteError(context, w, coordinator.AddOffsets(transactionalId, producerId, epoch, groupId));
     }
 
     public void WriteError(RequestContext context, KafkaWriter response, ErrorCode error)
@@ -104,7 +106,7 @@ public sealed class AddOffsetsToTxnHandler(TransactionCoordinator coordinator) :
     }
 }
 
-/// <summary>EndTxn v0–v1: commit or abort; answers once every marker is on disk.</summary>
+/// <summary>EndTxn v0–v1: commit or abort; answers once the decision is on disk (the markers follow, see TransactionCoordinator).</summary>
 public sealed class EndTxnHandler(TransactionCoordinator coordinator) : IRequestHandler, IRequestErrorWriter
 {
     public ApiKey Key => ApiKey.EndTxn;
@@ -116,6 +118,7 @@ public sealed class EndTxnHandler(TransactionCoordinator coordinator) : IRequest
         var producerId = r.Int64();
         var epoch = r.Int16();
         var commit = r.Bool();
+        await coordinator.CompletionOf(transactionalId);
         var error = await coordinator.EndTransactionAsync(transactionalId, producerId, epoch, commit, cancellationToken);
         WriteError(context, w, error);
     }

@@ -48,6 +48,7 @@ internal sealed class RequestRouter
             return Task.FromResult<ReadOnlyMemory<byte>?>(w.ToFrame());
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var context = new RequestContext(header, reader, client, connectionId);
         // ApiVersions always answers with response header v0, even in its flexible versions.
         var response = StartResponse(header, context.Flexible && header.ApiKey != ApiKey.ApiVersions);
@@ -67,13 +68,15 @@ internal sealed class RequestRouter
         }
         if (context.NoResponse) return null;
         if (context.DeferredBody is { } complete)
-            return CompleteLaterAsync(response, complete);
+            return CompleteLaterAsync(response, complete, header.ApiKey, started);
+        BrokerMetrics.RecordRequest(header.ApiKey, started);
         return Task.FromResult<ReadOnlyMemory<byte>?>(response.ToFrame());
     }
 
-    private static async Task<ReadOnlyMemory<byte>?> CompleteLaterAsync(KafkaWriter response, Func<KafkaWriter, Task> complete)
+    private static async Task<ReadOnlyMemory<byte>?> CompleteLaterAsync(KafkaWriter response, Func<KafkaWriter, Task> complete, ApiKey api, long started)
     {
         await complete(response);
+        BrokerMetrics.RecordRequest(api, started);
         return response.ToFrame();
     }
 

@@ -14,6 +14,13 @@ namespace ChatStreams.Kafka.Broker.Transactions;
 /// commit: one rewrite covers every change made before it);
 /// a decision found in "Prepare*" state after a crash is completed again at start (markers are idempotent
 /// for the read path because a second marker for a closed transaction changes nothing).
+/// <para>
+/// As in Kafka, EndTxn is answered once the decision is durable; the markers, their fsync and the completed state
+/// follow in the background (<see cref="CompleteInBackgroundAsync"/>). Until that completion is durable the
+/// transactional id's next request waits for it (<see cref="CompletionOf"/>), so no later transaction of the same
+/// producer can have records in a log while the file still says "Prepare*": re-driving the markers at start can
+/// never close a transaction other than the decided one.
+/// </para>
 /// </summary>
 public sealed class TransactionCoordinator : IDisposable
 {
@@ -26,6 +33,10 @@ public sealed class TransactionCoordinator : IDisposable
     private readonly object _lock = new();
     private readonly SemaphoreSlim _persistGate = new(1, 1);
     private Dictionary<string, TransactionState> _states = new(StringComparer.Ordinal);
+    /// <summary>Decided transactions still completing in the background, by transactional id (under <see cref="_lock"/>).</summary>
+    private readonly Dictionary<string, Task> _completions = new(StringComparer.Ordinal);
+    /// <summary>How long a request waits for its transactional id's completion before answering CONCURRENT_TRANSACTIONS (the client retries).</summary>
+    private static readonly TimeSpan CompletionWait = TimeSpan.FromSeconds(10);
     private long _nextProducerId = 1000;
     private long _version;
     private long _durableVersion;
@@ -65,14 +76,14 @@ public sealed class TransactionCoordinator : IDisposable
         {
             _logger.LogInformation("aborting transaction of {Id} (producer {ProducerId}) left open by the last stop", state.TransactionalId, state.ProducerId);
             BumpEpoch(state);
-            WriteMarkers(Prepare(state, commit: false));
+            FlushPartitionsAsync(WriteMarkers(Prepare(state, commit: false)), default).GetAwaiter().GetResult();
             Complete(state, commit: false);
         }
         foreach (var state in _states.Values.Where(s => s.IsCompleting).ToList())
         {
             _logger.LogInformation("completing transaction {Id} ({Status}) interrupted by the last stop", state.TransactionalId, state.Status);
             var commit = state.Status == TransactionStatus.PrepareCommit;
-            WriteMarkers(Prepare(state, commit));
+            FlushPartitionsAsync(WriteMarkers(Prepare(state, commit)), default).GetAwaiter().GetResult();
             Complete(state, commit);
         }
         // Open transactions in a log whose producer the coordinator does not know can never complete: abort them.
@@ -98,7 +109,7 @@ public sealed class TransactionCoordinator : IDisposable
         var (result, version, aborting) = AssignProducerId(transactionalId, timeoutMs, expectedProducerId, expectedEpoch);
         await PersistAsync(version);
         if (aborting is null) return result;
-        WriteMarkers(aborting);
+        await FlushPartitionsAsync(WriteMarkers(aborting), default);
         lock (_lock)
         {
             Complete(aborting.State, commit: false);
@@ -132,7 +143,7 @@ public sealed class TransactionCoordinator : IDisposable
                 _logger.LogInformation("transactional id {Id} gets producer {ProducerId}", transactionalId, state.ProducerId);
                 return ((ErrorCode.None, state.ProducerId, 0), Changed(), null);
             }
-            if (state.IsCompleting) return ((ErrorCode.ConcurrentTransactions, -1, -1), 0, null);
+            if (state.IsCompleting || _completions.ContainsKey(transactionalId)) return ((ErrorCode.ConcurrentTransactions, -1, -1), 0, null);
             // KIP-360: a producer that names its current id/epoch may only bump from exactly there.
             if (expectedProducerId >= 0 && (expectedProducerId != state.ProducerId || expectedEpoch != state.ProducerEpoch))
                 return ((ErrorCode.ProducerFenced, -1, -1), 0, null);
@@ -166,8 +177,29 @@ public sealed class TransactionCoordinator : IDisposable
         if (!_states.TryGetValue(transactionalId, out state!)) return ErrorCode.InvalidProducerIdMapping;
         if (state.ProducerId != producerId) return ErrorCode.InvalidProducerIdMapping;
         if (epoch != state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
-        if (state.IsCompleting) return ErrorCode.ConcurrentTransactions;
+        if (state.IsCompleting || _completions.ContainsKey(transactionalId)) return ErrorCode.ConcurrentTransactions;
         return ErrorCode.None;
+    }
+
+    /// <summary>
+    /// Waits (at most <see cref="CompletionWait"/>) until the last transaction of <paramref name="transactionalId"/>
+    /// that EndTxn answered is completed and durable. Requests of that id call this first; one still waiting after
+    /// that answers CONCURRENT_TRANSACTIONS and the client retries.
+    /// </summary>
+    public async Task CompletionOf(string? transactionalId)
+    {
+        if (transactionalId is null) return;
+        Task? completing;
+        lock (_lock) completing = _completions.GetValueOrDefault(transactionalId);
+        if (completing is null) return;
+        try
+        {
+            await completing.WaitAsync(CompletionWait);
+        }
+        catch (TimeoutException)
+        {
+            // Still completing: the request answers CONCURRENT_TRANSACTIONS.
+        }
     }
 
     private void Begin(TransactionState state)
@@ -260,6 +292,7 @@ public sealed class TransactionCoordinator : IDisposable
             if (!_states.TryGetValue(transactionalId, out state!) || state.ProducerId != producerId)
                 return ErrorCode.InvalidProducerIdMapping;
             if (epoch != state.ProducerEpoch) return ErrorCode.InvalidProducerEpoch;
+            if (_completions.ContainsKey(transactionalId)) return ErrorCode.ConcurrentTransactions;
             switch (state.Status)
             {
                 case TransactionStatus.PrepareCommit or TransactionStatus.PrepareAbort:
@@ -274,18 +307,67 @@ public sealed class TransactionCoordinator : IDisposable
             completion = Prepare(state, commit);
             version = Changed();
         }
+        // Transactional appends are acknowledged before their fsync (ProduceHandler, TxnOffsetCommit): a committed
+        // transaction's records and offsets become durable here, every partition's fsync at once, before the decision
+        // that makes them visible. An aborted transaction's records need not survive.
+        if (commit) await FlushPartitionsAsync(Partitions(completion), ct);
         await PersistAsync(version); // the decision is durable before any marker is written
-        var written = WriteMarkers(completion);
-        // Markers of all partitions become durable together: the fsyncs run in parallel, not one after another.
-        await Task.WhenAll(written.Select(p => p.Log.FlushAsync(p.HighWatermark - 1, ct).AsTask()));
-        lock (_lock)
-        {
-            Complete(state, commit);
-            version = Changed();
-        }
-        await PersistAsync(version);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock) _completions[transactionalId] = done.Task;
+        _ = CompleteInBackgroundAsync(completion, done);
         return ErrorCode.None;
     }
+
+    /// <summary>
+    /// The second phase of a decided transaction, after EndTxn was answered: markers to every partition (which makes the
+    /// records visible to read_committed consumers), their fsync, then the completed state, durable. An I/O failure is
+    /// retried; meanwhile the transactional id's requests answer CONCURRENT_TRANSACTIONS.
+    /// </summary>
+    private async Task CompleteInBackgroundAsync(Completion completion, TaskCompletionSource done)
+    {
+        var id = completion.State.TransactionalId;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // Markers of all partitions become durable together: the fsyncs run in parallel, not one after another.
+                await FlushPartitionsAsync(WriteMarkers(completion), default);
+                long version;
+                lock (_lock)
+                {
+                    Complete(completion.State, completion.Commit);
+                    version = Changed();
+                }
+                await PersistAsync(version);
+                break;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A second marker for a closed transaction changes nothing, so writing them all again is safe.
+                var delay = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(attempt, 10))));
+                _logger.LogError(e, "completing the transaction of {Id} failed (attempt {Attempt}); retrying in {Delay} ms", id, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay);
+            }
+        }
+        lock (_lock) _completions.Remove(id);
+        done.SetResult();
+    }
+
+    /// <summary>The partitions of a decided transaction that still exist.</summary>
+    private List<Partition> Partitions(Completion completion)
+    {
+        var partitions = new List<Partition>();
+        foreach (var key in completion.Partitions)
+        {
+            var (topic, index) = TransactionState.ParseKey(key);
+            if (_catalog.Find(topic)?.Partition(index) is { } p) partitions.Add(p);
+        }
+        return partitions;
+    }
+
+    /// <summary>Waits until everything appended to <paramref name="partitions"/> so far is on disk; the fsyncs run in parallel.</summary>
+    private static Task FlushPartitionsAsync(IEnumerable<Partition> partitions, CancellationToken ct) =>
+        Task.WhenAll(partitions.Select(p => p.Log.FlushAsync(p.HighWatermark - 1, ct).AsTask()));
 
     /// <summary>A transaction moved to PrepareCommit/PrepareAbort, with what its markers need, taken under the lock.</summary>
     private sealed record Completion(TransactionState State, bool Commit, long ProducerId, short Epoch, IReadOnlyList<string> Partitions);
@@ -308,15 +390,8 @@ public sealed class TransactionCoordinator : IDisposable
     /// </summary>
     private List<Partition> WriteMarkers(Completion completion)
     {
-        var written = new List<Partition>();
-        foreach (var key in completion.Partitions)
-        {
-            var (topic, index) = TransactionState.ParseKey(key);
-            var p = _catalog.Find(topic)?.Partition(index);
-            if (p is null) continue; // the topic was deleted meanwhile
-            p.WriteMarker(completion.ProducerId, completion.Epoch, completion.Commit, coordinatorEpoch: 0);
-            written.Add(p);
-        }
+        var written = Partitions(completion); // a topic deleted meanwhile gets no marker
+        foreach (var p in written) p.WriteMarker(completion.ProducerId, completion.Epoch, completion.Commit, coordinatorEpoch: 0);
         return written;
     }
 
@@ -348,7 +423,7 @@ public sealed class TransactionCoordinator : IDisposable
             version = Changed();
         }
         await PersistAsync(version);
-        foreach (var completion in aborting) WriteMarkers(completion);
+        foreach (var completion in aborting) await FlushPartitionsAsync(WriteMarkers(completion), default);
         lock (_lock)
         {
             foreach (var completion in aborting) Complete(completion.State, commit: false);

@@ -19,12 +19,14 @@ public sealed class StreamsMetrics : IDisposable
     private readonly Counter<long> _processed;
     private readonly Counter<long> _commits;
     private readonly Histogram<double> _commitLatency;
+    private readonly Histogram<double> _commitPhaseLatency;
     private readonly Counter<long> _restored;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _taskFailures;
     private readonly ConcurrentDictionary<(string Thread, string Topic, int Partition), long> _lag = new();
     private readonly ConcurrentDictionary<(string Thread, string Store, string Topic, int Partition), long> _restoreRemaining = new();
     private readonly ConcurrentDictionary<string, double> _processRate = new();
+    private readonly ConcurrentDictionary<(string Thread, string Activity), double> _activityRatio = new();
 
     public StreamsMetrics(string applicationId)
     {
@@ -35,6 +37,8 @@ public sealed class StreamsMetrics : IDisposable
         _commits = _meter.CreateCounter<long>("chatstreams.streams.commits", "{commit}", "Commits (transactions under EOS) of a stream thread");
         _commitLatency = _meter.CreateHistogram<double>("chatstreams.streams.commit.latency", "ms",
             "Time to commit: flush stores, send offsets, commit the transaction (or flush + offset commit)");
+        _commitPhaseLatency = _meter.CreateHistogram<double>("chatstreams.streams.commit.phase.latency", "ms",
+            "Steps of an exactly-once commit: flush (every record of the transaction acknowledged), send_offsets, end_transaction (the broker's decision and markers)");
         _restored = _meter.CreateCounter<long>("chatstreams.streams.restore.records", "{record}",
             "Changelog records applied to state stores while restoring");
         _deadLetters = _meter.CreateCounter<long>("chatstreams.streams.dead.letters", "{record}",
@@ -47,6 +51,9 @@ public sealed class StreamsMetrics : IDisposable
             "Changelog records still to restore per store partition (0 when restored)");
         _meter.CreateObservableGauge("chatstreams.streams.process.rate", ObserveProcessRate, "{record}/s",
             "Records processed per second by a stream thread over its last sampling window");
+        _meter.CreateObservableGauge("chatstreams.streams.thread.time.ratio",
+            () => _activityRatio.Select(e => new Measurement<double>(e.Value, _app, new("thread", e.Key.Thread), new("activity", e.Key.Activity))),
+            null, "Share of a stream thread's last sampling window spent in poll, process, punctuate and commit (Kafka Streams' *-ratio)");
     }
 
     public void RecordProcessed(string thread, string task, long count)
@@ -58,6 +65,13 @@ public sealed class StreamsMetrics : IDisposable
     {
         _commits.Add(1, _app, new("thread", thread));
         _commitLatency.Record(milliseconds, _app, new("thread", thread));
+    }
+
+    internal void RecordCommitPhases(string thread, Runtime.CommitPhases phases)
+    {
+        _commitPhaseLatency.Record(phases.Flush.TotalMilliseconds, _app, new("thread", thread), new("phase", "flush"));
+        _commitPhaseLatency.Record(phases.SendOffsets.TotalMilliseconds, _app, new("thread", thread), new("phase", "send_offsets"));
+        _commitPhaseLatency.Record(phases.EndTransaction.TotalMilliseconds, _app, new("thread", thread), new("phase", "end_transaction"));
     }
 
     public void RecordRestored(string thread, string store, string topic, int partition, long count, long remaining)
@@ -85,12 +99,18 @@ public sealed class StreamsMetrics : IDisposable
 
     public void PublishProcessRate(string thread, double recordsPerSecond) => _processRate[thread] = recordsPerSecond;
 
+    internal void PublishActivityRatios(string thread, IReadOnlyDictionary<Runtime.ThreadActivity, double> ratios)
+    {
+        foreach (var (activity, ratio) in ratios) _activityRatio[(thread, activity.ToString().ToLowerInvariant())] = ratio;
+    }
+
     /// <summary>A stopped thread's gauges stop reporting.</summary>
     public void ForgetThread(string thread)
     {
         PublishLag(thread, new Dictionary<(string, int), long>());
         foreach (var key in _restoreRemaining.Keys.Where(k => k.Thread == thread)) _restoreRemaining.TryRemove(key, out _);
         _processRate.TryRemove(thread, out _);
+        foreach (var key in _activityRatio.Keys.Where(k => k.Thread == thread)) _activityRatio.TryRemove(key, out _);
     }
 
     private IEnumerable<Measurement<long>> ObserveLag() =>

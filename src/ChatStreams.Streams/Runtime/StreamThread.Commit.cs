@@ -18,13 +18,32 @@ internal sealed partial class StreamThread
     private readonly Dictionary<Processor.RecordMetadata, int> _failuresByRecord = new();
     private bool _producerNeedsReplacement;
 
+    /// <summary>
+    /// Commits every <see cref="StreamsConfig.CommitIntervalMs"/>, counted from the last commit's start, but never
+    /// sooner after the last commit's end than that commit lasted (capped at the interval). Under load a commit can take
+    /// longer than the interval (the flush of thousands of records, the markers): counting from its start alone made
+    /// every loop commit again right after a single poll, so a transaction carried at most one poll's records and the
+    /// thread spent nearly all its time committing, however much input waited. At low load a commit lasts a fraction
+    /// of the interval and nothing changes.
+    /// </summary>
     private void MaybeCommit()
     {
         var now = _clock.Elapsed;
-        var due = (now - _lastCommit).TotalMilliseconds >= _config.CommitIntervalMs || _tasks.Running.Any(t => t.CommitRequested);
-        if (!due) return;
+        if (UntilCommitDue(now) > TimeSpan.Zero && !_tasks.Running.Any(t => t.CommitRequested)) return;
         if (_uncommittedWork || _producer.TransactionInFlight) Commit();
         _lastCommit = now;
+        _lastCommitEnded = _clock.Elapsed;
+    }
+
+    /// <summary>How long until the next commit is due (zero or less: due now); see <see cref="MaybeCommit"/>.</summary>
+    private TimeSpan UntilCommitDue(TimeSpan now)
+    {
+        var interval = TimeSpan.FromMilliseconds(_config.CommitIntervalMs);
+        var lastDuration = _lastCommitEnded - _lastCommit;
+        var pause = lastDuration < interval ? lastDuration : interval;
+        var fromStart = interval - (now - _lastCommit);
+        var fromEnd = pause - (now - _lastCommitEnded);
+        return fromStart > fromEnd ? fromStart : fromEnd;
     }
 
     /// <summary>
@@ -44,7 +63,7 @@ internal sealed partial class StreamThread
         if (_collector.DeliveryError is { } failed) throw failed;
         if (_producer.ExactlyOnce)
         {
-            _producer.CommitTransaction(offsets, _consumer.ConsumerGroupMetadata);
+            _metrics.RecordCommitPhases(Name, _producer.CommitTransaction(offsets, _consumer.ConsumerGroupMetadata));
         }
         else
         {

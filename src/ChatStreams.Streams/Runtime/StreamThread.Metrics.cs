@@ -15,6 +15,7 @@ internal sealed partial class StreamThread
         foreach (var (task, count) in _processedByTask) _metrics.RecordProcessed(Name, task.ToString(), count);
         _processedByTask.Clear();
         _metrics.PublishProcessRate(Name, _processedSinceMetrics / Math.Max(elapsed.TotalSeconds, 0.001));
+        _metrics.PublishActivityRatios(Name, _activity.TakeRatios(elapsed));
         _processedSinceMetrics = 0;
         _lastMetrics = now;
         if (force) return;

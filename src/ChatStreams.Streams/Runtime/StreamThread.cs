@@ -44,9 +44,12 @@ internal sealed partial class StreamThread
     private bool _assignmentChanged;
     private Exception? _handlerFailure;
     private bool _uncommittedWork;
+    /// <summary>When the last commit (or the check that found nothing to commit) started, and when it ended.</summary>
     private TimeSpan _lastCommit;
+    private TimeSpan _lastCommitEnded;
     private TimeSpan _lastMetrics;
     private long _processedSinceMetrics;
+    private readonly ThreadActivityClock _activity = new();
     private readonly Dictionary<TaskId, long> _processedByTask = new();
 
     public StreamThread(int index, StreamThreadContext context)
@@ -149,7 +152,9 @@ internal sealed partial class StreamThread
             ReplaceProducerIfNeeded();
             if (_producerNeedsReplacement) throw new KafkaException(new Error(ErrorCode.Local_Transport, "the producer could not be created"));
         }
+        var mark = _clock.Elapsed;
         var records = Poll();
+        mark = _activity.Add(ThreadActivity.Poll, mark, _clock.Elapsed);
         if (_handlerFailure is { } failure)
         {
             _handlerFailure = null;
@@ -163,9 +168,13 @@ internal sealed partial class StreamThread
         _tasks.Restore(RestoreBudget);
         UpdatePausedPartitions();
 
+        mark = _clock.Elapsed;
         ProcessRounds();
+        mark = _activity.Add(ThreadActivity.Process, mark, _clock.Elapsed);
         Punctuate();
+        mark = _activity.Add(ThreadActivity.Punctuate, mark, _clock.Elapsed);
         MaybeCommit();
+        _activity.Add(ThreadActivity.Commit, mark, _clock.Elapsed);
 
         if (State == StreamThreadState.PartitionsAssigned && _tasks.AllRunning) SetState(StreamThreadState.Running);
         PublishMetadata(force: false);
@@ -192,7 +201,7 @@ internal sealed partial class StreamThread
     private TimeSpan IdleWait()
     {
         if (!_uncommittedWork && !_producer.TransactionInFlight) return IdlePollTimeout;
-        var untilCommit = TimeSpan.FromMilliseconds(_config.CommitIntervalMs) - (_clock.Elapsed - _lastCommit);
+        var untilCommit = UntilCommitDue(_clock.Elapsed);
         return untilCommit <= TimeSpan.Zero ? TimeSpan.Zero : untilCommit < IdlePollTimeout ? untilCommit : IdlePollTimeout;
     }
 

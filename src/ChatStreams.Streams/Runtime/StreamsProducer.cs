@@ -86,9 +86,17 @@ internal sealed class StreamsProducer : IDisposable
         }
     }
 
-    /// <summary>EOS: adds the offsets to the open transaction (beginning one if needed) and commits it.</summary>
-    public void CommitTransaction(IReadOnlyDictionary<TopicPartition, Offset> offsets, IConsumerGroupMetadata groupMetadata)
+    /// <summary>
+    /// EOS: waits until every record sent in the transaction is acknowledged, adds the offsets to the open transaction
+    /// (beginning one if needed) and commits it. Returns how long each of the three steps took (commit latency is
+    /// mostly the broker's: acknowledged appends, then the coordinator's decision and markers).
+    /// </summary>
+    public CommitPhases CommitTransaction(IReadOnlyDictionary<TopicPartition, Offset> offsets, IConsumerGroupMetadata groupMetadata)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // CommitTransaction flushes too; flushing first only splits its time into acknowledgements and the commit itself.
+        if (TransactionInFlight) Flush(TransactionCallTimeout);
+        var flushed = clock.Elapsed;
         if (offsets.Count > 0)
         {
             if (!TransactionInFlight)
@@ -99,9 +107,11 @@ internal sealed class StreamsProducer : IDisposable
             var positions = offsets.Select(o => new TopicPartitionOffset(o.Key, o.Value)).ToList();
             WithinDeadline("SendOffsetsToTransaction", p => p.SendOffsetsToTransaction(positions, groupMetadata, TransactionCallTimeout));
         }
-        if (!TransactionInFlight) return;
+        var offsetsSent = clock.Elapsed;
+        if (!TransactionInFlight) return new CommitPhases(flushed, offsetsSent - flushed, TimeSpan.Zero);
         WithinDeadline("CommitTransaction", p => p.CommitTransaction(TransactionCallTimeout));
         TransactionInFlight = false;
+        return new CommitPhases(flushed, offsetsSent - flushed, clock.Elapsed - offsetsSent);
     }
 
     /// <summary>Aborts the open transaction; false when that failed too (the producer must then be replaced).</summary>
@@ -178,3 +188,6 @@ internal sealed class StreamsProducer : IDisposable
 
     public void Dispose() => DisposeProducer();
 }
+
+/// <summary>How long the steps of one exactly-once commit took: acknowledgements of the records, the offsets, the commit.</summary>
+internal readonly record struct CommitPhases(TimeSpan Flush, TimeSpan SendOffsets, TimeSpan EndTransaction);

@@ -104,6 +104,53 @@ public sealed class TransactionTests
     }
 
     [Fact]
+    public async Task A_transactional_append_is_acknowledged_before_its_fsync_and_the_commit_makes_it_durable()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await broker.CreateTopicAsync("durable", 1);
+        var log = broker.Broker.Catalog.Find("durable")!.Partition(0)!.Log;
+        using var producer = Transactional(broker.BootstrapServers, "durable-1");
+        producer.BeginTransaction();
+        for (var i = 0; i < 20; i++) producer.Produce("durable", new Message<string, string> { Key = "k", Value = $"first-{i}" });
+        producer.Flush(TimeSpan.FromSeconds(30));
+        // Acknowledged (acks=all) yet not on disk: nothing reads it before the commit.
+        Assert.Equal(20, log.LogEndOffset);
+        Assert.Equal(0, log.DurableOffset);
+
+        producer.CommitTransaction(TimeSpan.FromSeconds(30));
+        // The commit was answered only once the records were on disk; the marker (offset 20) follows in the background.
+        Assert.True(log.DurableOffset >= 20, $"committed records not durable: durable offset {log.DurableOffset}");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (log.DurableOffset < 21 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(21, log.DurableOffset);
+
+        // The next transaction of the same producer starts at once (its first request waits for the completion).
+        producer.BeginTransaction();
+        producer.Produce("durable", new Message<string, string> { Key = "k", Value = "second" });
+        producer.CommitTransaction(TimeSpan.FromSeconds(30));
+        var visible = Values(broker.BootstrapServers, "durable", 1, IsolationLevel.ReadCommitted, TimeSpan.FromSeconds(20));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"first-{i}").Append("second"), visible);
+    }
+
+    [Fact]
+    public async Task After_an_abort_the_next_transaction_waits_for_its_markers_and_only_it_is_visible()
+    {
+        await using var broker = await InProcessBroker.StartAsync();
+        await broker.CreateTopicAsync("aborted", 1);
+        var log = broker.Broker.Catalog.Find("aborted")!.Partition(0)!.Log;
+        using var producer = Transactional(broker.BootstrapServers, "aborted-1");
+        producer.BeginTransaction();
+        for (var i = 0; i < 5; i++) producer.Produce("aborted", new Message<string, string> { Key = "k", Value = $"gone-{i}" });
+        producer.Flush(TimeSpan.FromSeconds(30));
+        producer.AbortTransaction(TimeSpan.FromSeconds(30));
+        producer.BeginTransaction();
+        producer.Produce("aborted", new Message<string, string> { Key = "k", Value = "kept" });
+        producer.CommitTransaction(TimeSpan.FromSeconds(30));
+        Assert.True(log.DurableOffset >= 7, $"durable offset {log.DurableOffset}: the commit must cover the abort marker and its own record");
+        Assert.Equal(["kept"], Values(broker.BootstrapServers, "aborted", 1, IsolationLevel.ReadCommitted, TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
     public async Task A_transaction_open_at_a_restart_is_aborted_and_read_committed_moves_past_it()
     {
         // The coordinator keeps an open transaction's partitions in memory only; here one transaction's state reached
