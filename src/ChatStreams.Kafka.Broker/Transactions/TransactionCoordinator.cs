@@ -348,6 +348,13 @@ public sealed class TransactionCoordinator : IDisposable
                 _logger.LogError(e, "completing the transaction of {Id} failed (attempt {Attempt}); retrying in {Delay} ms", id, attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay);
             }
+            catch (Exception e)
+            {
+                // Not a disk error (e.g. the broker is closing its logs): the state stays "Prepare*", so the id's
+                // requests keep answering CONCURRENT_TRANSACTIONS and the next start completes the transaction.
+                _logger.LogError(e, "completing the transaction of {Id} failed; it is completed at the next start", id);
+                break;
+            }
         }
         lock (_lock) _completions.Remove(id);
         done.SetResult();
