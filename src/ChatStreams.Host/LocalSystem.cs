@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatStreams.Contracts.Hosting;
 using ChatStreams.Contracts;
 using ChatStreams.Host.Supervision;
 using ChatStreams.Kafka;

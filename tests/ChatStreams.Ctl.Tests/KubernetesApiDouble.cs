@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatStreams.Contracts.Hosting;
 
 namespace ChatStreams.Ctl.Tests;
 
@@ -26,7 +27,7 @@ public sealed class KubernetesApiDouble : IDisposable
         _name = name;
         _replicas = replicas;
         for (var i = 0; i < replicas; i++) _pods.Add(i);
-        var port = Host.FreePortForTests();
+        var port = FreePort.Pick();
         Url = $"http://127.0.0.1:{port}";
         _listener.Prefixes.Add(Url + "/");
         _listener.Start();
@@ -153,14 +154,4 @@ public sealed class KubernetesApiDouble : IDisposable
     }
 
     public void Dispose() => _listener.Close();
-}
-
-internal static class Host
-{
-    public static int FreePortForTests()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using ChatStreams.Contracts.Hosting;
 
 namespace ChatStreams.Host.Tests;
 
@@ -16,7 +16,7 @@ public sealed class ProcessObservabilityTests
     [Fact]
     public async Task A_sink_serves_health_readiness_and_metrics_and_logs_json()
     {
-        var port = FreePort();
+        var port = FreePort.Pick();
         var data = Path.Combine(Path.GetTempPath(), "chatstreams-ops-" + Guid.NewGuid().ToString("N"));
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "chatstreams.dll"), "sink", "history" }) info.ArgumentList.Add(a);
@@ -71,12 +71,5 @@ public sealed class ProcessObservabilityTests
             if (!process.HasExited) process.Kill(entireProcessTree: true);
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

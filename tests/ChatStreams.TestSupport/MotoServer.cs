@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
+using ChatStreams.Contracts.Hosting;
 using Xunit;
 
 namespace ChatStreams.TestSupport;
@@ -24,7 +24,7 @@ public sealed class MotoServer : IAsyncLifetime
     {
         var executable = Candidates.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException($"moto_server is not installed (looked at {string.Join(", ", Candidates)}): pip install 'moto[server]'");
-        var port = FreePort();
+        var port = FreePort.Pick();
         var start = new ProcessStartInfo(executable, ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -67,12 +67,5 @@ public sealed class MotoServer : IAsyncLifetime
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using ChatStreams.Bench.Edge;
+using ChatStreams.Contracts.Hosting;
 using ChatStreams.Host;
 
 namespace ChatStreams.Bench.Chaos;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using ChatStreams.Contracts.Hosting;
 
 namespace ChatStreams.Bench.Load;
 
@@ -28,7 +29,7 @@ public sealed class BaselineServers : IAsyncDisposable
         var servers = new BaselineServers();
         try
         {
-            var redisPort = FreePort();
+            var redisPort = FreePort.Pick();
             servers.Start("redis-server", ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                 "redis-server is not installed (apt-get install redis-server): the SignalR baseline needs it as its backplane");
             await WaitForPortAsync(redisPort, "redis-server", servers, ct);
@@ -36,7 +37,7 @@ public sealed class BaselineServers : IAsyncDisposable
             var urls = new List<string>();
             for (var i = 0; i < Instances; i++)
             {
-                var port = FreePort();
+                var port = FreePort.Pick();
                 var url = $"http://127.0.0.1:{port}";
                 servers.Start("dotnet", [ServerBinary, "--urls", url, $"--Baseline:Redis=127.0.0.1:{redisPort}", $"--Baseline:TokenKey={key}"], null);
                 urls.Add(url);
@@ -90,14 +91,6 @@ public sealed class BaselineServers : IAsyncDisposable
                 throw new TimeoutException($"{what} did not listen on 127.0.0.1:{port} within {StartTimeout.TotalSeconds:0} s");
             }
         }
-    }
-
-    /// <summary>A loopback port free now (the OS picks it; the server binds it a moment later).</summary>
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using ChatStreams.Contracts.Hosting;
 namespace ChatStreams.Kafka.Broker.Tests.Support;
 
 /// <summary>`chatstreams broker` in its own process, so a test can kill -9 it and start it again on the same data and port.</summary>
@@ -8,7 +9,7 @@ public sealed class BrokerProcess : IDisposable
     public BrokerProcess(string dataDirectory)
     {
         DataDirectory = dataDirectory;
-        Port = ChildProcessRunner.FreePort();
+        Port = FreePort.Pick();
     }
 
     public string DataDirectory { get; }

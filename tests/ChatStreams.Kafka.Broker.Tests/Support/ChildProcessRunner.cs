@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using ChatStreams.Contracts.Hosting;
 
 namespace ChatStreams.Kafka.Broker.Tests.Support;
 
@@ -66,15 +65,6 @@ public sealed class ChildProcessRunner : IDisposable
         if (_process.HasExited) return;
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
-    }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public void Dispose()

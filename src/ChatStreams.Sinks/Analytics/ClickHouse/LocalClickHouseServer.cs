@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using ChatStreams.Contracts.Hosting;
 
 namespace ChatStreams.Sinks.Analytics.ClickHouse;
 
@@ -46,7 +45,7 @@ public sealed class LocalClickHouseServer : IAsyncDisposable
             $"clickhouse-server is not installed. Install the Debian package '{Package}' (sudo apt-get install -y {Package} clickhouse-client, " +
             "or scripts/install-test-deps.sh as root).");
         var started = Stopwatch.StartNew();
-        var (http, tcp) = (FreePort(), FreePort());
+        var (http, tcp) = (FreePort.Pick(), FreePort.Pick());
         foreach (var dir in new[] { "data", "tmp", "user_files", "format_schemas", "log" }) Directory.CreateDirectory(Path.Combine(folder, dir));
         await File.WriteAllTextAsync(Path.Combine(folder, "config.xml"), Config(folder, http, tcp));
         await File.WriteAllTextAsync(Path.Combine(folder, "users.xml"), Users(extraUsers));
@@ -75,13 +74,6 @@ public sealed class LocalClickHouseServer : IAsyncDisposable
             await Task.Delay(100);
         }
         return new LocalClickHouseServer(folder, process, server.Url, started.Elapsed);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static string Config(string folder, int http, int tcp) => $"""

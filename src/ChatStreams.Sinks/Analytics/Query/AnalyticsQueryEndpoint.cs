@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using ChatStreams.Contracts.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ChatStreams.Sinks.Analytics.Query;
@@ -38,7 +38,7 @@ public sealed class AnalyticsQueryEndpoint : IAsyncDisposable
     /// <summary>Listens on 127.0.0.1:<paramref name="port"/> (0: a free port) and writes the URL file when given.</summary>
     public static AnalyticsQueryEndpoint Start(IAnalyticsStore store, int port, string? urlFile, ILogger logger)
     {
-        var endpoint = new AnalyticsQueryEndpoint(store, port == 0 ? FreePort() : port, urlFile, logger);
+        var endpoint = new AnalyticsQueryEndpoint(store, port == 0 ? FreePort.Pick() : port, urlFile, logger);
         try
         {
             endpoint._listener.Start();
@@ -52,13 +52,6 @@ public sealed class AnalyticsQueryEndpoint : IAsyncDisposable
         if (urlFile is not null) File.WriteAllText(urlFile, endpoint.Url + "\n");
         logger.LogInformation("Analytics query endpoint at {Url} (read-only SQL).", endpoint.Url);
         return endpoint;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private async Task ServeAsync()
