@@ -20,4 +20,17 @@ public sealed class StreamsConfigTests
         foreach (var property in typeof(StreamsConfig).GetProperties().Where(p => p.Name != nameof(StreamsConfig.ApplicationId) && p.CanWrite))
             Assert.Equal(property.GetValue(template), property.GetValue(copy));
     }
+
+    [Theory]
+    [InlineData(-1, true)]
+    [InlineData(0, true)]
+    [InlineData(10, true)]
+    [InlineData(-2, false)]
+    public void The_idle_commit_interval_is_off_or_not_negative(int idleCommitIntervalMs, bool valid)
+    {
+        var config = new StreamsConfig { ApplicationId = "chat", IdleCommitIntervalMs = idleCommitIntervalMs };
+        var problems = config.Validate();
+        if (valid) Assert.Empty(problems);
+        else Assert.Contains(problems, p => p.Contains("IdleCommitIntervalMs", StringComparison.Ordinal));
+    }
 }

@@ -19,29 +19,38 @@ internal sealed partial class StreamThread
     private bool _producerNeedsReplacement;
 
     /// <summary>
-    /// Commits every <see cref="StreamsConfig.CommitIntervalMs"/>, counted from the last commit's start, but never
+    /// Commits every <see cref="StreamsConfig.CommitIntervalMs"/>, counted from the last commit's start, or after
+    /// <see cref="StreamsConfig.IdleCommitIntervalMs"/> once the thread has processed everything it fetched, but never
     /// sooner after the last commit's end than that commit lasted (capped at the interval). Under load a commit can take
     /// longer than the interval (the flush of thousands of records, the markers): counting from its start alone made
     /// every loop commit again right after a single poll, so a transaction carried at most one poll's records and the
-    /// thread spent nearly all its time committing, however much input waited. At low load a commit lasts a fraction
-    /// of the interval and nothing changes.
+    /// thread spent nearly all its time committing, however much input waited; the pause after a commit keeps the
+    /// committing share at half the thread's time at most. At low load a commit lasts a fraction of the interval and the
+    /// idle commit makes a record visible downstream without waiting for the rest of the interval.
     /// </summary>
     private void MaybeCommit()
     {
         var now = _clock.Elapsed;
-        if (UntilCommitDue(now) > TimeSpan.Zero && !_tasks.Running.Any(t => t.CommitRequested)) return;
+        if (UntilCommitDue(now, Idle) > TimeSpan.Zero && !_tasks.Running.Any(t => t.CommitRequested)) return;
         if (_uncommittedWork || _producer.TransactionInFlight) Commit();
         _lastCommit = now;
         _lastCommitEnded = _clock.Elapsed;
     }
 
+    /// <summary>Nothing left to process: the last poll drained what the consumer had and no task holds buffered records.</summary>
+    private bool Idle => _lastPollDrained && !_tasks.Running.Any(t => t.BufferedRecords > 0);
+
     /// <summary>How long until the next commit is due (zero or less: due now); see <see cref="MaybeCommit"/>.</summary>
-    private TimeSpan UntilCommitDue(TimeSpan now)
+    private TimeSpan UntilCommitDue(TimeSpan now, bool idle)
     {
         var interval = TimeSpan.FromMilliseconds(_config.CommitIntervalMs);
+        // At least once, a commit does not make outputs visible (they already are): committing early would only cost.
+        var spacing = idle && _producer.ExactlyOnce && _config.IdleCommitIntervalMs >= 0 && _config.IdleCommitIntervalMs < _config.CommitIntervalMs
+            ? TimeSpan.FromMilliseconds(_config.IdleCommitIntervalMs)
+            : interval;
         var lastDuration = _lastCommitEnded - _lastCommit;
         var pause = lastDuration < interval ? lastDuration : interval;
-        var fromStart = interval - (now - _lastCommit);
+        var fromStart = spacing - (now - _lastCommit);
         var fromEnd = pause - (now - _lastCommitEnded);
         return fromStart > fromEnd ? fromStart : fromEnd;
     }

@@ -47,6 +47,7 @@ internal sealed partial class StreamThread
     /// <summary>When the last commit (or the check that found nothing to commit) started, and when it ended.</summary>
     private TimeSpan _lastCommit;
     private TimeSpan _lastCommitEnded;
+    private bool _lastPollDrained = true;
     private TimeSpan _lastMetrics;
     private long _processedSinceMetrics;
     private readonly ThreadActivityClock _activity = new();
@@ -187,9 +188,11 @@ internal sealed partial class StreamThread
         var busy = _tasks.Running.Any(t => t.BufferedRecords > 0) || _changelogReader.HasPending || _tasks.AnyWaitingForOffsets;
         var batch = new List<ConsumeResult<byte[]?, byte[]?>>();
         var first = _consumer.Consume(busy ? TimeSpan.Zero : IdleWait());
+        _lastPollDrained = true;
         if (first is null) return batch;
         batch.Add(first);
         while (batch.Count < _config.MaxPollRecords && _consumer.Consume(TimeSpan.Zero) is { } next) batch.Add(next);
+        _lastPollDrained = batch.Count < _config.MaxPollRecords;
         return batch;
     }
 
@@ -201,7 +204,7 @@ internal sealed partial class StreamThread
     private TimeSpan IdleWait()
     {
         if (!_uncommittedWork && !_producer.TransactionInFlight) return IdlePollTimeout;
-        var untilCommit = UntilCommitDue(_clock.Elapsed);
+        var untilCommit = UntilCommitDue(_clock.Elapsed, idle: true);
         return untilCommit <= TimeSpan.Zero ? TimeSpan.Zero : untilCommit < IdlePollTimeout ? untilCommit : IdlePollTimeout;
     }
 
