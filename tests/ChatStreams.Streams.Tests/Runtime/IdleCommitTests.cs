@@ -20,16 +20,7 @@ public sealed class IdleCommitTests(ITestOutputHelper output)
     {
         await using var kafka = await EmbeddedKafka.StartAsync();
         using var state = new TempDirectory();
-        await kafka.CreateTopicAsync("words", 2);
-        await kafka.CreateTopicAsync("counts-out", 2);
-        await using var streams = new KafkaStreams(CountTopology.Build("words", "counts-out", false),
-            kafka.Config("idle-commit-app", state.Path, c =>
-            {
-                c.CommitIntervalMs = LongCommitIntervalMs;
-                c.IdleCommitIntervalMs = 0;
-            }), _loggers);
-        await streams.StartAsync();
-        await Eventually.StateAsync(streams, KafkaStreamsState.Running, Patience);
+        await using var streams = await StartCountingAsync(kafka, state, idleCommitIntervalMs: 0);
 
         // Two bursts: each is committed on its own, so the second does not ride on a commit of the first.
         for (var burst = 1; burst <= 2; burst++)
@@ -46,16 +37,7 @@ public sealed class IdleCommitTests(ITestOutputHelper output)
     {
         await using var kafka = await EmbeddedKafka.StartAsync();
         using var state = new TempDirectory();
-        await kafka.CreateTopicAsync("words", 2);
-        await kafka.CreateTopicAsync("counts-out", 2);
-        await using var streams = new KafkaStreams(CountTopology.Build("words", "counts-out", false),
-            kafka.Config("interval-commit-app", state.Path, c =>
-            {
-                c.CommitIntervalMs = LongCommitIntervalMs;
-                c.IdleCommitIntervalMs = -1;
-            }), _loggers);
-        await streams.StartAsync();
-        await Eventually.StateAsync(streams, KafkaStreamsState.Running, Patience);
+        await using var streams = await StartCountingAsync(kafka, state, idleCommitIntervalMs: -1);
 
         kafka.Produce("words", Enumerable.Range(0, 50).Select(i => ($"k{i % 5}", $"v{i}")));
         // The records are processed at once (the changelog-less count has nothing to restore) but stay uncommitted.
@@ -63,5 +45,21 @@ public sealed class IdleCommitTests(ITestOutputHelper output)
         // A clean close commits them.
         Assert.True(await streams.CloseAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(50, kafka.ReadCommitted("counts-out", 50, Patience).Count);
+    }
+
+    /// <summary>The count application (words → counts-out, exactly-once) with a commit interval no test outlasts.</summary>
+    private async Task<KafkaStreams> StartCountingAsync(EmbeddedKafka kafka, TempDirectory state, int idleCommitIntervalMs)
+    {
+        await kafka.CreateTopicAsync("words", 2);
+        await kafka.CreateTopicAsync("counts-out", 2);
+        var streams = new KafkaStreams(CountTopology.Build("words", "counts-out", false),
+            kafka.Config("count-app", state.Path, c =>
+            {
+                c.CommitIntervalMs = LongCommitIntervalMs;
+                c.IdleCommitIntervalMs = idleCommitIntervalMs;
+            }), _loggers);
+        await streams.StartAsync();
+        await Eventually.StateAsync(streams, KafkaStreamsState.Running, Patience);
+        return streams;
     }
 }
