@@ -19,14 +19,16 @@ internal sealed partial class StreamThread
     private bool _producerNeedsReplacement;
 
     /// <summary>
-    /// Commits every <see cref="StreamsConfig.CommitIntervalMs"/>, counted from the last commit's start, or after
-    /// <see cref="StreamsConfig.IdleCommitIntervalMs"/> once the thread has processed everything it fetched, but never
+    /// Commits every <see cref="StreamsConfig.CommitIntervalMs"/>, counted from the last commit's start, but never
     /// sooner after the last commit's end than that commit lasted (capped at the interval). Under load a commit can take
     /// longer than the interval (the flush of thousands of records, the markers): counting from its start alone made
     /// every loop commit again right after a single poll, so a transaction carried at most one poll's records and the
     /// thread spent nearly all its time committing, however much input waited; the pause after a commit keeps the
-    /// committing share at half the thread's time at most. At low load a commit lasts a fraction of the interval and the
-    /// idle commit makes a record visible downstream without waiting for the rest of the interval.
+    /// committing share of a busy thread at half its time at most.
+    /// A thread that has processed everything it fetched commits <see cref="StreamsConfig.IdleCommitIntervalMs"/> after
+    /// its last commit started, without that pause: it has nothing to process meanwhile, so the pause would only hold
+    /// its records back from downstream. Records that arrive during a commit then ride on the next one, which is how
+    /// transactions grow with the load until the thread is busy and the interval takes over.
     /// </summary>
     private void MaybeCommit()
     {
@@ -45,12 +47,11 @@ internal sealed partial class StreamThread
     {
         var interval = TimeSpan.FromMilliseconds(_config.CommitIntervalMs);
         // At least once, a commit does not make outputs visible (they already are): committing early would only cost.
-        var spacing = idle && _producer.ExactlyOnce && _config.IdleCommitIntervalMs >= 0 && _config.IdleCommitIntervalMs < _config.CommitIntervalMs
-            ? TimeSpan.FromMilliseconds(_config.IdleCommitIntervalMs)
-            : interval;
+        if (idle && _producer.ExactlyOnce && _config.IdleCommitIntervalMs >= 0 && _config.IdleCommitIntervalMs < _config.CommitIntervalMs)
+            return TimeSpan.FromMilliseconds(_config.IdleCommitIntervalMs) - (now - _lastCommit);
         var lastDuration = _lastCommitEnded - _lastCommit;
         var pause = lastDuration < interval ? lastDuration : interval;
-        var fromStart = spacing - (now - _lastCommit);
+        var fromStart = interval - (now - _lastCommit);
         var fromEnd = pause - (now - _lastCommitEnded);
         return fromStart > fromEnd ? fromStart : fromEnd;
     }
