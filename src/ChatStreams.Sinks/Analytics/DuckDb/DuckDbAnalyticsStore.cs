@@ -9,8 +9,10 @@ namespace ChatStreams.Sinks.Analytics.DuckDb;
 /// The analytics tables in one DuckDB file, the embedded default. DuckDB lets one process open a file read-write and
 /// then no other process may open it at all, so the sink process owns it and answers chatctl's queries through its
 /// loopback query endpoint (<see cref="Query.AnalyticsQueryEndpoint"/>); chatctl opens the file itself, read-only,
-/// only when no sink holds it. Each batch is one transaction of INSERT ... ON CONFLICT on the tables' primary keys, so
-/// a replayed batch adds nothing; the commit is durable (DuckDB writes its WAL through) before the sink commits offsets.
+/// only when no sink holds it. Each batch is one transaction: its rows are appended straight into the tables, and a
+/// batch with a key already stored (a replay) is rolled back and written again as INSERT ... ON CONFLICT on the tables'
+/// primary keys (DuckDbAnalyticsStore.Writes.cs), so a replayed batch adds nothing; the commit is durable (DuckDB
+/// writes its WAL through) before the sink commits offsets.
 /// </summary>
 public sealed partial class DuckDbAnalyticsStore : IAnalyticsStore
 {
@@ -89,6 +91,9 @@ public sealed partial class DuckDbAnalyticsStore : IAnalyticsStore
             // endpoint (read_csv, COPY, ATTACH) away from the machine's files.
             await ExecuteAsync(_writer, null, "SET enable_external_access = false", ct);
         }
+        await _writes.WaitAsync(ct);
+        try { await CreateStagingTablesAsync(_writer, ct); }
+        finally { _writes.Release(); }
         return applied;
     }
 
