@@ -29,6 +29,13 @@ public sealed class BrokerOptions
     /// <summary>Largest request frame accepted (socket.request.max.bytes).</summary>
     public int MaxRequestBytes { get; set; } = 100 * 1024 * 1024;
 
+    /// <summary>
+    /// How an append is made durable before acks=all is answered (topics with flush.messages=1, the default):
+    /// <see cref="LogSyncMode.FileSystem"/> (Linux) shares one syncfs of the data directory's file system among
+    /// all partitions waiting at that moment; <see cref="LogSyncMode.PerPartition"/> fsyncs each partition's file.
+    /// </summary>
+    public LogSyncMode LogSync { get; set; } = LogSyncMode.FileSystem;
+
     /// <summary>Broker-wide defaults for topic configs, by Kafka topic config name (e.g. "retention.ms").</summary>
     public Dictionary<string, string> DefaultTopicConfigs { get; set; } = new();
 
@@ -49,4 +56,14 @@ public sealed class BrokerOptions
 
     /// <summary>Injected request faults for fault campaigns; off by default.</summary>
     public RequestFaultOptions Faults { get; set; } = new();
+}
+
+/// <summary>How partition logs are forced to disk; both give the same guarantee (acks=all answered once on disk).</summary>
+public enum LogSyncMode
+{
+    /// <summary>One syncfs(2) per round for every partition waiting (Linux; elsewhere falls back to per partition).</summary>
+    FileSystem,
+
+    /// <summary>One fsync per partition file per round.</summary>
+    PerPartition,
 }

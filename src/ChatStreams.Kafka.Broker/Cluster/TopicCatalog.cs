@@ -17,6 +17,7 @@ public sealed class TopicCatalog : IDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly VolumeSync? _volume;
     private readonly object _lock = new();
     private Dictionary<string, Topic> _byName = new(StringComparer.Ordinal);
     private Dictionary<Guid, Topic> _byId = new();
@@ -29,7 +30,11 @@ public sealed class TopicCatalog : IDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<TopicCatalog>();
         Directory.CreateDirectory(_directory);
+        _volume = options.LogSync == LogSyncMode.FileSystem ? VolumeSync.TryOpen(_directory) : null;
     }
+
+    /// <summary>syncfs calls made for the logs' durability (0 when every log fsyncs its own file).</summary>
+    internal long FileSystemSyncCount => _volume?.SyncCount ?? 0;
 
     public string DataDirectory => _directory;
 
@@ -72,7 +77,7 @@ public sealed class TopicCatalog : IDisposable
     private Partition OpenPartition(Topic topic, int index)
     {
         var dir = Path.Combine(_directory, $"{topic.Name}-{index}");
-        var log = PartitionLog.Open(dir, topic.LogConfig, _time, _loggers.CreateLogger($"ChatStreams.Kafka.Broker.Log.{topic.Name}-{index}"));
+        var log = PartitionLog.Open(dir, topic.LogConfig, _time, _loggers.CreateLogger($"ChatStreams.Kafka.Broker.Log.{topic.Name}-{index}"), _volume);
         return new Partition(topic, index, log, _time);
     }
 
@@ -211,5 +216,6 @@ public sealed class TopicCatalog : IDisposable
             foreach (var p in t.Partitions)
                 p.Log.Close();
         }
+        _volume?.Dispose();
     }
 }

@@ -3,10 +3,14 @@ namespace ChatStreams.Kafka.Broker.Storage;
 /// <summary>
 /// Group commit for fsync: callers wait until their offset is durable; one fsync runs at a time and covers
 /// everything appended before it started, and all callers that arrive while it runs share the next one.
-/// So N concurrent acks=all producers cost about two fsyncs, not N.
+/// So N concurrent acks=all producers cost about two fsyncs, not N. The flush is the file's own fsync on a durable-write
+/// thread, or a share of the data directory's syncfs (<see cref="VolumeSync"/>).
 /// </summary>
-internal sealed class GroupCommit(Func<long> logEndOffset, Action fsync)
+internal sealed class GroupCommit(Func<long> logEndOffset, Func<Task> flush)
 {
+    /// <summary>A flush that fsyncs one file on a durable-write thread.</summary>
+    public static Func<Task> Fsync(Action fsync) => () => DurableWriteThreads.RunAsync(fsync);
+
     private readonly Lock _lock = new();
     private long _durableOffset;
     private Task? _running;
@@ -47,22 +51,26 @@ internal sealed class GroupCommit(Func<long> logEndOffset, Action fsync)
         long target = logEndOffset();
         _running = completion.Task;
         _runningTarget = target;
-        DurableWriteThreads.Queue(() => Run(completion, target));
-        return completion.Task;
-    }
-
-    private void Run(TaskCompletionSource completion, long target)
-    {
-        Exception? failure = null;
+        Task flushing;
         try
         {
-            fsync();
-            Interlocked.Increment(ref _fsyncCount);
+            flushing = flush();
         }
         catch (Exception e)
         {
-            failure = e;
+            flushing = Task.FromException(e);
         }
+        flushing.ContinueWith(static (task, state) =>
+        {
+            var (self, completion, target) = ((GroupCommit, TaskCompletionSource, long))state!;
+            self.Complete(completion, target, task.Exception?.InnerException);
+        }, (this, completion, target), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return completion.Task;
+    }
+
+    private void Complete(TaskCompletionSource completion, long target, Exception? failure)
+    {
+        if (failure is null) Interlocked.Increment(ref _fsyncCount);
 
         lock (_lock)
         {

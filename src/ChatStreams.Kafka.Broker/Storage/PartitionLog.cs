@@ -26,7 +26,7 @@ public sealed partial class PartitionLog : IDisposable
     private ITimer? _flushTimer;
     private bool _closed;
 
-    private PartitionLog(string directory, LogConfig config, TimeProvider time, ILogger logger, LogLoader.Loaded loaded)
+    private PartitionLog(string directory, LogConfig config, TimeProvider time, ILogger logger, LogLoader.Loaded loaded, VolumeSync? volume)
     {
         _directory = directory;
         _config = config;
@@ -35,7 +35,7 @@ public sealed partial class PartitionLog : IDisposable
         _segments = [.. loaded.Segments];
         _logStartOffset = loaded.LogStartOffset;
         _logEndOffset = loaded.LogEndOffset;
-        _groupCommit = new GroupCommit(() => LogEndOffset, FsyncActiveSegment);
+        _groupCommit = new GroupCommit(() => LogEndOffset, volume is null ? GroupCommit.Fsync(FsyncActiveSegment) : volume.FlushAsync);
         _groupCommit.MarkDurable(loaded.LogEndOffset);
         ScheduleFlushTimer(config.FlushPolicy);
     }
@@ -43,11 +43,16 @@ public sealed partial class PartitionLog : IDisposable
     /// <summary>
     /// Opens (creating if needed) the log in <paramref name="directory"/>. After an unclean stop the tail is
     /// recovered: every whole batch is kept, a torn or corrupt one and all after it are cut (and logged).
+    /// With <paramref name="volume"/>, appends become durable by the data directory's shared syncfs instead of an
+    /// fsync of this log's file.
     /// </summary>
-    public static PartitionLog Open(string directory, LogConfig config, TimeProvider time, ILogger logger)
+    public static PartitionLog Open(string directory, LogConfig config, TimeProvider time, ILogger logger) =>
+        Open(directory, config, time, logger, volume: null);
+
+    internal static PartitionLog Open(string directory, LogConfig config, TimeProvider time, ILogger logger, VolumeSync? volume)
     {
         var loaded = new LogLoader(directory, config, time, logger).Load();
-        return new PartitionLog(directory, config, time, logger, loaded);
+        return new PartitionLog(directory, config, time, logger, loaded, volume);
     }
 
     public string Directory => _directory;
