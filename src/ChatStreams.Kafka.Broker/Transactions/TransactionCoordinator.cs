@@ -55,11 +55,24 @@ public sealed class TransactionCoordinator : IDisposable
 
     private string StatePath => Path.Combine(_catalog.DataDirectory, StateFile);
 
+    /// <summary>The state's two slots (transactions.json.0 / .1), opened by <see cref="Load"/>.</summary>
+    private SlottedStateFile? _stateFile;
+
     public void Load()
     {
-        if (File.Exists(StatePath))
+        _stateFile?.Dispose();
+        _stateFile = SlottedStateFile.Open(StatePath, out var content);
+        if (content is null && File.Exists(StatePath))
         {
-            var stored = JsonSerializer.Deserialize<StoredState>(File.ReadAllBytes(StatePath))!;
+            // Written by an earlier version (one file, replaced by rename): carry it over into the slots.
+            content = File.ReadAllBytes(StatePath);
+            _stateFile.Write(content);
+            File.Delete(StatePath);
+            DirectorySync.Flush(_catalog.DataDirectory);
+        }
+        if (content is not null)
+        {
+            var stored = JsonSerializer.Deserialize<StoredState>(content)!;
             _nextProducerId = stored.NextProducerId;
             _states = stored.Transactions.ToDictionary(t => t.TransactionalId, StringComparer.Ordinal);
         }
@@ -464,7 +477,7 @@ public sealed class TransactionCoordinator : IDisposable
                 snapshot = _version;
                 content = JsonSerializer.SerializeToUtf8Bytes(new StoredState(_nextProducerId, _states.Values.ToList()));
             }
-            await DurableWriteThreads.RunAsync(() => AtomicFile.Write(StatePath, content));
+            await DurableWriteThreads.RunAsync(() => _stateFile!.Write(content));
             Volatile.Write(ref _durableVersion, snapshot);
         }
         finally
@@ -473,5 +486,9 @@ public sealed class TransactionCoordinator : IDisposable
         }
     }
 
-    public void Dispose() => _persistGate.Dispose();
+    public void Dispose()
+    {
+        _persistGate.Dispose();
+        _stateFile?.Dispose();
+    }
 }

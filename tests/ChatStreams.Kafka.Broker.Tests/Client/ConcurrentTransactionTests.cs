@@ -77,7 +77,8 @@ public sealed class ConcurrentTransactionTests
 
         // The coordinator's state file is written by group commit (one rewrite covers every change before it): what
         // each producer was told last — its final commit — must be in it, not an earlier state of some other writer's.
-        using var state = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(broker.Options.DataDirectory, "transactions.json")));
+        using var state = System.Text.Json.JsonDocument.Parse(
+            ChatStreams.Kafka.Broker.Storage.SlottedStateFile.ReadLatest(Path.Combine(broker.Options.DataDirectory, "transactions.json"))!);
         var stored = state.RootElement.GetProperty("Transactions").EnumerateArray()
             .ToDictionary(t => t.GetProperty("TransactionalId").GetString()!, t => t.GetProperty("Status").ToString());
         for (var n = 0; n < Producers; n++)
