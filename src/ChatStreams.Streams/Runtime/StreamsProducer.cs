@@ -25,6 +25,7 @@ internal sealed class StreamsProducer : IDisposable
     private readonly string _clientName;
     private readonly ILogger _logger;
     private IProducer<byte[]?, byte[]?>? _producer;
+    private TransactionCallThread? _callThread;
 
     public StreamsProducer(StreamsConfig config, string clientName, string? transactionalId, ILogger logger)
     {
@@ -141,7 +142,9 @@ internal sealed class StreamsProducer : IDisposable
         var producer = Producer;
         // A thread of its own, not the pool's: the call blocks for a commit's length (or, hung, for good), and several
         // stream threads committing at once would otherwise hold every pool thread of a 2-core machine.
-        var running = Task.Factory.StartNew(() => call(producer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _callThread ??= new TransactionCallThread($"txn-{TransactionalId}");
+        var callThread = _callThread;
+        var running = callThread.Run(() => call(producer));
         try
         {
             if (running.Wait(TransactionCallDeadline)) return;
@@ -154,6 +157,8 @@ internal sealed class StreamsProducer : IDisposable
             TransactionalId, operation, TransactionCallDeadline.TotalSeconds, TransactionCallTimeout.TotalSeconds);
         _producer = null;
         TransactionInFlight = false;
+        _callThread = null; // stuck in the call: it ends when the call returns, and the next producer gets a new one
+        callThread.Dispose();
         _ = running.ContinueWith(_ => { try { producer.Dispose(); } catch (Exception) { /* already broken */ } }, TaskScheduler.Default);
         throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"{operation} blocked past its timeout; the producer was given up", isFatal: true));
     }
@@ -186,7 +191,12 @@ internal sealed class StreamsProducer : IDisposable
         TransactionInFlight = false;
     }
 
-    public void Dispose() => DisposeProducer();
+    public void Dispose()
+    {
+        DisposeProducer();
+        _callThread?.Dispose();
+        _callThread = null;
+    }
 }
 
 /// <summary>How long the steps of one exactly-once commit took: acknowledgements of the records, the offsets, the commit.</summary>
