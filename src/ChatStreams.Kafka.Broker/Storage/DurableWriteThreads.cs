@@ -52,10 +52,13 @@ internal static class DurableWriteThreads
     /// <summary>Runs <paramref name="work"/> on a durable-write thread; it must not throw (it reports through its own completion).</summary>
     public static void Queue(Action work) => Add(work);
 
-    /// <summary>Runs <paramref name="work"/> on a durable-write thread and completes (asynchronously) with it.</summary>
-    public static Task RunAsync(Action work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on a durable-write thread and completes with it; continuations run elsewhere unless
+    /// <paramref name="inlineContinuations"/> (for short bookkeeping such as a group commit's, saving a thread hop).
+    /// </summary>
+    public static Task RunAsync(Action work, bool inlineContinuations = false)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource(inlineContinuations ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Add(() =>
         {
             try

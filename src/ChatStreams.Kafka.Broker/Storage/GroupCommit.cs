@@ -8,8 +8,8 @@ namespace ChatStreams.Kafka.Broker.Storage;
 /// </summary>
 internal sealed class GroupCommit(Func<long> logEndOffset, Func<Task> flush)
 {
-    /// <summary>A flush that fsyncs one file on a durable-write thread.</summary>
-    public static Func<Task> Fsync(Action fsync) => () => DurableWriteThreads.RunAsync(fsync);
+    /// <summary>A flush that fsyncs one file on a durable-write thread (which then also completes the waiting callers).</summary>
+    public static Func<Task> Fsync(Action fsync) => () => DurableWriteThreads.RunAsync(fsync, inlineContinuations: true);
 
     private readonly Lock _lock = new();
     private long _durableOffset;

@@ -15,15 +15,16 @@ internal sealed partial class VolumeSync : IDisposable
 {
     private readonly string _directory;
     private readonly SafeFileHandle _handle;
-    private readonly Lock _lock = new();
-    private Task? _running;
-    private TaskCompletionSource? _next;
-    private long _syncCount;
+    private readonly GroupCommit _groupCommit;
+    private long _tickets;
 
     private VolumeSync(string directory, SafeFileHandle handle)
     {
         _directory = directory;
         _handle = handle;
+        // Group commit over tickets instead of offsets: a sync starting after a ticket was drawn covers its caller's
+        // writes, and a sync covers every ticket drawn before it started.
+        _groupCommit = new GroupCommit(() => Volatile.Read(ref _tickets), GroupCommit.Fsync(Sync));
     }
 
     /// <summary>Opens <paramref name="directory"/> for syncfs; null where the OS has no syncfs (then each file is fsynced).</summary>
@@ -37,61 +38,24 @@ internal sealed partial class VolumeSync : IDisposable
     }
 
     /// <summary>syncfs calls made (tests check that concurrent callers share them).</summary>
-    public long SyncCount => Interlocked.Read(ref _syncCount);
+    public long SyncCount => _groupCommit.FsyncCount;
 
     /// <summary>Completes when a syncfs that started after this call has finished.</summary>
-    public Task FlushAsync()
-    {
-        lock (_lock)
-        {
-            if (_running is null) return StartLocked(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            // The running call may have started before the caller's data was written: wait for the next one.
-            _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _next.Task;
-        }
-    }
+    public Task FlushAsync() => _groupCommit.WaitDurable(Interlocked.Increment(ref _tickets));
 
-    private Task StartLocked(TaskCompletionSource completion)
+    private void Sync()
     {
-        _running = completion.Task;
-        DurableWriteThreads.Queue(() => Run(completion));
-        return completion.Task;
-    }
-
-    private void Run(TaskCompletionSource completion)
-    {
-        Exception? failure = null;
+        bool added = false;
+        _handle.DangerousAddRef(ref added);
         try
         {
-            bool added = false;
-            _handle.DangerousAddRef(ref added);
-            try
-            {
-                if (Syncfs((int)_handle.DangerousGetHandle()) != 0)
-                    throw new IOException($"syncfs of the file system holding {_directory} failed (errno {Marshal.GetLastPInvokeError()}); data written since the last sync may not be on disk.");
-            }
-            finally
-            {
-                if (added) _handle.DangerousRelease();
-            }
-            Interlocked.Increment(ref _syncCount);
+            if (Syncfs((int)_handle.DangerousGetHandle()) != 0)
+                throw new IOException($"syncfs of the file system holding {_directory} failed (errno {Marshal.GetLastPInvokeError()}); data written since the last sync may not be on disk.");
         }
-        catch (Exception e)
+        finally
         {
-            failure = e;
+            if (added) _handle.DangerousRelease();
         }
-
-        lock (_lock)
-        {
-            _running = null;
-            if (_next is { } waiting)
-            {
-                _next = null;
-                StartLocked(waiting);
-            }
-        }
-        if (failure is null) completion.SetResult();
-        else completion.SetException(failure);
     }
 
     public void Dispose() => _handle.Dispose();
