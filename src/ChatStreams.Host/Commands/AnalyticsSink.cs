@@ -23,7 +23,7 @@ internal static class AnalyticsSink
         try
         {
             var kafka = HostConfiguration.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
-            var sinks = HostConfiguration.Bind<SinkOptions>(configuration, SinkOptions.Section);
+            var sinks = HostConfiguration.BindSink(configuration, AnalyticsSinkWriter.SinkName, AnalyticsSinkWriter.DefaultOptions());
             var analytics = HostConfiguration.Bind<AnalyticsStoreOptions>(configuration, AnalyticsStoreOptions.Section);
             var registry = HostConfiguration.Bind<SchemaRegistryClientOptions>(configuration, SchemaRegistryClientOptions.SectionName);
             await using var store = AnalyticsStores.Open(analytics, loggers);

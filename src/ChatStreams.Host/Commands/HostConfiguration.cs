@@ -18,4 +18,17 @@ internal static class HostConfiguration
         configuration.GetSection(section).Bind(options);
         return options;
     }
+
+    /// <summary>
+    /// A sink's settings: <paramref name="defaults"/> (the sink's own, or SinkOptions' defaults), then section "Sinks"
+    /// (every sink), then "Sinks:&lt;sink&gt;" (that sink only, e.g. Sinks__analytics__BatchSize).
+    /// </summary>
+    public static Sinks.SinkOptions BindSink(IConfiguration configuration, string sinkName, Sinks.SinkOptions? defaults = null)
+    {
+        var options = defaults ?? new Sinks.SinkOptions();
+        var sinks = configuration.GetSection(Sinks.SinkOptions.Section);
+        sinks.Bind(options);
+        sinks.GetSection(sinkName).Bind(options);
+        return options;
+    }
 }

@@ -22,7 +22,7 @@ internal static class SearchSinkCommand
         try
         {
             var kafka = HostConfiguration.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
-            var sinks = HostConfiguration.Bind<SinkOptions>(configuration, SinkOptions.Section);
+            var sinks = HostConfiguration.BindSink(configuration, SearchSinkWriter.SinkName);
             var search = HostConfiguration.Bind<SearchIndexOptions>(configuration, SearchIndexOptions.Section);
             var registry = HostConfiguration.Bind<SchemaRegistryClientOptions>(configuration, SchemaRegistryClientOptions.SectionName);
             var index = SearchIndexes.Open(search, loggers);

@@ -51,7 +51,7 @@ internal static class SinkCommand
             try
             {
                 var kafka = HostConfiguration.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
-                var sinks = HostConfiguration.Bind<SinkOptions>(configuration, SinkOptions.Section);
+                var sinks = HostConfiguration.BindSink(configuration, HistorySinkWriter.SinkName);
                 var history = HostConfiguration.Bind<HistoryStoreOptions>(configuration, HistoryStoreOptions.Section);
                 var registry = HostConfiguration.Bind<SchemaRegistryClientOptions>(configuration, SchemaRegistryClientOptions.SectionName);
                 var store = HistoryStores.Open(history, loggers);

@@ -10,6 +10,14 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
 {
     public const string SinkName = "analytics";
 
+    /// <summary>
+    /// Larger batches than the other sinks (5,000 rows or 1 s): analysts read seconds-old data, and DuckDB's cost per
+    /// row falls steeply with the batch (≈156 µs per row at 50 rows, ≈18 at 500). At 500 messages/s into groups of 10
+    /// the analytics sink was 13 % of the machine's CPU, the largest of the sinks (docs/benchmarks.md).
+    /// Sinks__analytics__BatchSize and Sinks__analytics__BatchLinger override them.
+    /// </summary>
+    public static SinkOptions DefaultOptions() => new() { BatchSize = 5_000, BatchLinger = TimeSpan.FromSeconds(1) };
+
     // Kinds never change once a conversation exists; remembering them saves a lookup per batch. Bounded, not an LRU:
     // when full it starts over, which costs one lookup per conversation again.
     private const int KnownKindsLimit = 100_000;
