@@ -35,7 +35,8 @@ public class ChaosRunTests
         Assert.Equal(0, verdict.Lost);
         Assert.Equal(0, verdict.Duplicated);
         // Every kind of fault was injected at least once (the broker's request faults are counted separately).
-        Assert.Equal(Enum.GetValues<FaultKind>().Length, verdict.Recoveries.Count(r => r.Injected > 0));
+        Assert.True(Enum.GetValues<FaultKind>().Length == verdict.Recoveries.Count(r => r.Injected > 0),
+            $"not every kind of fault was injected: {string.Join(", ", verdict.Recoveries.Select(r => $"{r.Kind} {r.Injected}"))}\n{progress}");
         Assert.True(verdict.BrokerRequestFaults > 0, "the broker injected no request faults");
     }
 }

@@ -122,6 +122,9 @@ public sealed class ChaosCampaign(ChaosSettings settings, TextWriter progress)
         progress.WriteLine($"chaos: drained in {drained.TotalSeconds:0.0} s; checking devices, history, search and analytics");
 
         var verdict = await ChaosVerdict.CheckAsync(settings, conversations, _sent, _faults, api, data, broker.CountLogLines("fault injected:"), drained, ct);
+        var exits = broker.UnexpectedExits.Concat(secondInstance.UnexpectedExits).ToList();
+        foreach (var exit in exits) progress.WriteLine($"chaos: {exit}");
+        if (exits.Count > 0) verdict = verdict with { Problems = [.. verdict.Problems, .. exits] };
         foreach (var device in devices) await device.DisposeAsync();
         return verdict;
     }

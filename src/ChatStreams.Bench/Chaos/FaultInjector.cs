@@ -43,6 +43,7 @@ internal sealed class FaultInjector(ChatUpProcess up, HttpClient status, OwnedPr
             case FaultKind.SecondTopologyInstance:
                 if (!secondInstance.Running)
                 {
+                    if (secondInstance.Starts > 0) progress.WriteLine($"chaos: {secondInstance.Name} was not running when its kill was due; it joins instead");
                     await secondInstance.StartAsync(ct);
                     return new InjectedFault(FaultKind.Rebalance, "topology-2 joins", at);
                 }

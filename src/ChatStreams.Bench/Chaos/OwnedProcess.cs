@@ -22,6 +22,18 @@ public sealed class OwnedProcess : IAsyncDisposable
     public int Starts { get; private set; }
     public bool Running => _process is { HasExited: false };
 
+    /// <summary>
+    /// Exits the campaign did not cause (no Kill or Stop before them): a process that dies by itself under faults is a
+    /// bug to report, not a fault to count — and a fault due on it finds nothing to kill.
+    /// </summary>
+    public IReadOnlyList<string> UnexpectedExits
+    {
+        get { lock (_logLock) return [.. _unexpectedExits]; }
+    }
+
+    private readonly List<string> _unexpectedExits = [];
+    private readonly HashSet<Process> _ended = []; // processes the campaign killed or stopped (their exit is expected)
+
     /// <param name="readyLinePrefix">Start waits for an output line starting so; null: it returns once the process runs.</param>
     public OwnedProcess(string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath, string? readyLinePrefix)
     {
@@ -42,6 +54,13 @@ public sealed class OwnedProcess : IAsyncDisposable
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (_readyLinePrefix is null) ready.SetResult();
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start `chatstreams {string.Join(' ', _arguments)}`");
+        var start = Starts + 1;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) =>
+        {
+            lock (_logLock)
+                if (!_ended.Contains(process)) _unexpectedExits.Add($"{Name} exited by itself with code {process.ExitCode} (start {start}); see {LogPath}");
+        };
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
@@ -67,6 +86,7 @@ public sealed class OwnedProcess : IAsyncDisposable
     public void Kill()
     {
         if (_process is not { HasExited: false } p) return;
+        lock (_logLock) _ended.Add(p);
         p.Kill();
         p.WaitForExit(10_000);
     }
@@ -75,6 +95,7 @@ public sealed class OwnedProcess : IAsyncDisposable
     public async Task StopAsync()
     {
         if (_process is not { HasExited: false } p) return;
+        lock (_logLock) _ended.Add(p);
         try { p.StandardInput.Close(); } catch (IOException) { }
         ProcessSignals.Terminate(p.Id);
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));

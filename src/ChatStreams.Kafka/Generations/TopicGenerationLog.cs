@@ -65,8 +65,8 @@ public sealed class TopicGenerationLog : IDisposable
     /// <summary>Applies records until the reader is at the end the broker reported when it started.</summary>
     internal static void CatchUp(IConsumer<string, byte[]?> consumer, Dictionary<string, byte[]> latest, TimeSpan timeout)
     {
-        var end = consumer.QueryWatermarkOffsets(Partition, timeout).High.Value;
         var deadline = DateTime.UtcNow + timeout;
+        var end = EndOffset(consumer, deadline);
         while (consumer.Position(Partition).Value is var position && (position < 0 ? 0 : position) < end)
         {
             if (DateTime.UtcNow > deadline)
@@ -74,6 +74,30 @@ public sealed class TopicGenerationLog : IDisposable
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false, Message: { } message }) Apply(latest, message);
         }
     }
+
+    /// <summary>
+    /// The control topic's end offset, asked again until the deadline when the connection broke under the request: with
+    /// a broker dropping connections (a restart, the fault campaign's request faults) librdkafka answers Local_Transport,
+    /// or Local_Destroy when the bootstrap connection the request went out on is retired; either made a topology process
+    /// exit at start.
+    /// </summary>
+    private static long EndOffset(IConsumer<string, byte[]?> consumer, DateTime deadline)
+    {
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            try
+            {
+                return consumer.QueryWatermarkOffsets(Partition, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)).High.Value;
+            }
+            catch (KafkaException e) when (!e.Error.IsFatal && DateTime.UtcNow + RetryPause < deadline)
+            {
+                Thread.Sleep(RetryPause);
+            }
+        }
+    }
+
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(200);
 
     internal static void Apply(Dictionary<string, byte[]> latest, Message<string, byte[]?> message)
     {
