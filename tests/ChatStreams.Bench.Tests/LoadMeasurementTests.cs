@@ -205,6 +205,17 @@ public class LoadMeasurementTests
         Assert.Contains(tooFast.Problems(), p => p.Contains("not below the edge's limit"));
         Assert.Equal(1000, new LoadBenchSettings().Clients);
         Assert.Contains(new LoadBenchSettings { Rate = 0 }.Problems(), p => p.Contains("--rate must be positive"));
+        Assert.Contains(new LoadBenchSettings { WarmUpSeconds = -1 }.Problems(), p => p.Contains("--warm-up-seconds"));
+    }
+
+    [Fact]
+    public void The_full_run_warms_up_longer_than_the_smoke_test_and_the_warm_up_can_be_resized_or_left_out()
+    {
+        Assert.Equal(LoadBenchSettings.FullWarmUp, new LoadBenchSettings().WarmUp);
+        Assert.Equal(LoadBenchSettings.QuickWarmUp, new LoadBenchSettings { Quick = true }.WarmUp);
+        Assert.True(LoadBenchSettings.FullWarmUp.Seconds > LoadBenchSettings.QuickWarmUp.Seconds);
+        Assert.Equal(12, new LoadBenchSettings { WarmUpSeconds = 12 }.WarmUp!.Seconds);
+        Assert.Null(new LoadBenchSettings { WarmUpSeconds = 0 }.WarmUp);
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public class LoadRunTests
             new LoadScenario("reconnect", "reconnect storm", 5, 2, 5, 10, 4, DropFraction: 0.2),
         ],
         ScenarioNames = ["direct", "reconnect"],
+        // The smoke test's short warm-up, not the full run's 30 s.
+        Quick = true,
     };
 
     [Fact]

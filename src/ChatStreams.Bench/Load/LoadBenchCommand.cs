@@ -30,6 +30,10 @@ public static class LoadBenchCommand
     private static readonly Option<double> P99Limit = new("--p99-limit-ms") { Description = "p99 a rising-rate step must stay under to hold", DefaultValueFactory = _ => 100 };
     private static readonly Option<string> Output = new("--output") { Description = $"Markdown file whose \"{LoadBenchReport.Heading[3..]}\" section is (re)written", DefaultValueFactory = _ => "docs/benchmarks.md" };
     private static readonly Option<string> Results = new("--results-dir") { Description = "Folder of load.json and load-latency.svg (linked from the section)", DefaultValueFactory = _ => "docs/benchmarks" };
+    private static readonly Option<double?> WarmUpSeconds = new("--warm-up-seconds")
+    {
+        Description = $"Seconds of unreported warm-up before the scenarios (default {LoadBenchSettings.FullWarmUp.Seconds:0}, --quick {LoadBenchSettings.QuickWarmUp.Seconds:0}; 0: none)",
+    };
     private static readonly Option<bool> QuickOption = new("--quick") { Description = "Small sizes (≈1 minute per system) for a smoke test" };
 
     public static Command Create()
@@ -37,7 +41,7 @@ public static class LoadBenchCommand
         var command = new Command("load", "Load test: N WebSocket clients through the gateway, open-loop sends, end-to-end latency (HdrHistogram, no coordinated omission), " +
                                           "throughput, loss and duplicates, CPU and memory — ChatStreams side by side with a SignalR + Redis baseline, same scenarios, same machine")
         {
-            Systems, Scenarios, Seconds, Rate, P99Limit, Output, Results, QuickOption,
+            Systems, Scenarios, Seconds, Rate, P99Limit, Output, Results, WarmUpSeconds, QuickOption,
         };
         command.SetAction(async (parse, ct) => await RunAsync(SettingsFrom(parse), ct));
         return command;
@@ -53,6 +57,7 @@ public static class LoadBenchCommand
         Output = parse.GetValue(Output)!,
         ResultsDirectory = parse.GetValue(Results)!,
         Quick = parse.GetValue(QuickOption),
+        WarmUpSeconds = parse.GetValue(WarmUpSeconds),
     };
 
     private static List<string> List(string? text) => [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];

@@ -35,7 +35,7 @@ public sealed class LoadBenchReport(LoadBenchSettings settings, LoadBenchResult 
                         $"new arrives for 30 s (at most 60 s); what is missing then is **lost**; a second arrival of one message at one client is a **duplicate**, an arrival before an " +
                         $"earlier message of the same sender **out of order**. **Confirmed** is ChatStreams' `ack` (durable in Kafka) or the SignalR hub method returning; " +
                         $"**errors** are refusals, failed sends and connections the server closed. CPU (cores of {machine.Processors}) and peak resident memory are the " +
-                        $"system's process trees', from /proc. Before the scenarios, a warm-up of {WarmUpText} (not reported)."))
+                        $"system's process trees', from /proc. {WarmUpText}"))
           .AppendLine();
 
         md.AppendLine("| scenario | system | messages/s offered · confirmed | deliveries/s | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | lost · dup · out of order · errors | system CPU · peak RSS | generator CPU · machine |");
@@ -112,7 +112,9 @@ public sealed class LoadBenchReport(LoadBenchSettings settings, LoadBenchResult 
             : line + ".";
     }
 
-    private static string WarmUpText => "2 groups of 10 at 40 messages/s for 4 s";
+    private string WarmUpText => settings.WarmUp is { } w
+        ? F($"Before the scenarios, a warm-up of {w.Conversations} groups of {w.Size} at {w.Rate:N0} messages/s for {w.Seconds:0.#} s (not reported).")
+        : "No warm-up before the scenarios (`--warm-up-seconds 0`).";
 
     private string CommandLine()
     {
@@ -120,6 +122,8 @@ public sealed class LoadBenchReport(LoadBenchSettings settings, LoadBenchResult 
         if (!settings.Systems.SequenceEqual(LoadBenchSettings.AllSystems)) parts.Add("--systems " + string.Join(",", settings.Systems));
         if (!settings.ScenarioNames.SequenceEqual(LoadBenchSettings.FullScenarios.Select(s => s.Name))) parts.Add("--scenarios " + string.Join(",", settings.ScenarioNames));
         if (settings.Seconds is { } seconds) parts.Add(F($"--seconds {seconds:0.#}"));
+        if (settings.Rate is { } rate) parts.Add(F($"--rate {rate:0.#}"));
+        if (settings.WarmUpSeconds is { } warmUp) parts.Add(F($"--warm-up-seconds {warmUp:0.#}"));
         if (settings.Quick) parts.Add("--quick");
         parts.Add("--output " + settings.Output);
         return string.Join(' ', parts);

@@ -51,6 +51,27 @@ public sealed record LoadBenchSettings
         new("rising", "rising rate into groups of 10", 10, 4, 10, 40, 3, RisingTo: 160),
     ];
 
+    /// <summary>
+    /// Not reported: run before the scenarios so that both systems are measured warm. Long enough for .NET's tiered JIT to
+    /// finish the hot paths of every process (the search sink's Lucene was still compiling a minute after start, a tenth
+    /// of the machine's CPU in the first measured step), on enough conversations to reach every partition.
+    /// </summary>
+    public static LoadScenario FullWarmUp { get; } = new("warm-up", "warm-up", 10, 20, 10, 200, 30);
+
+    /// <summary>--quick's warm-up: connections and first JIT only.</summary>
+    public static LoadScenario QuickWarmUp { get; } = new("warm-up", "warm-up", 10, 2, 10, 40, 4);
+
+    /// <summary>Seconds of warm-up instead of the full or --quick one's (0: none).</summary>
+    public double? WarmUpSeconds { get; init; }
+
+    /// <summary>The warm-up to run, or null for none.</summary>
+    public LoadScenario? WarmUp => WarmUpSeconds switch
+    {
+        0 => null,
+        { } seconds => (Quick ? QuickWarmUp : FullWarmUp) with { Seconds = seconds },
+        null => Quick ? QuickWarmUp : FullWarmUp,
+    };
+
     /// <summary>Bisections of a rising run after its first failed step.</summary>
     public int Refinements { get; init; } = 2;
 
@@ -79,6 +100,7 @@ public sealed record LoadBenchSettings
         if (ScenarioNames.Count == 0) problems.Add("--scenarios: name at least one scenario.");
         if (Seconds is { } seconds && !(seconds > 0)) problems.Add("--seconds must be positive.");
         if (Rate is { } rate && !(rate > 0)) problems.Add("--rate must be positive (messages/s).");
+        if (WarmUpSeconds is { } warmUp && !(warmUp >= 0)) problems.Add("--warm-up-seconds must be 0 (no warm-up) or positive.");
         if (!(P99LimitMs > 0)) problems.Add("--p99-limit-ms must be positive.");
         if (problems.Count > 0) return problems;
         foreach (var scenario in Scenarios)

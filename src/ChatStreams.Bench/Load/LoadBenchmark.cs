@@ -22,9 +22,6 @@ public sealed class LoadBenchmark(LoadBenchSettings settings, TextWriter progres
     /// <summary>And at the latest this long after the last send (an overloaded rising step).</summary>
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
 
-    /// <summary>Not reported: JIT, connections and stores of both systems warm up on it.</summary>
-    private static readonly LoadScenario WarmUp = new("warm-up", "warm-up", 10, 2, 10, 40, 4);
-
     private readonly string _runTag = Guid.NewGuid().ToString("N")[..6];
     private Action<Delivery>? _observer;
 
@@ -33,7 +30,7 @@ public sealed class LoadBenchmark(LoadBenchSettings settings, TextWriter progres
         var started = Stopwatch.StartNew();
         await system.StartAsync(progress, ct);
         var startup = started.Elapsed.TotalSeconds;
-        var count = Math.Max(settings.Clients, WarmUp.Clients);
+        var count = Math.Max(settings.Clients, settings.WarmUp?.Clients ?? 0);
 
         var registering = Stopwatch.StartNew();
         var accounts = new BenchAccount[count];
@@ -57,8 +54,11 @@ public sealed class LoadBenchmark(LoadBenchSettings settings, TextWriter progres
             var connectSeconds = connecting.Elapsed.TotalSeconds;
             progress.WriteLine($"{system.Name}: {count} clients connected in {connectSeconds:N1} s");
 
-            var warm = await RunScenarioAsync(system, WarmUp, accounts, clients, ct);
-            progress.WriteLine($"{system.Name} warm-up: {Describe(warm.Headline)} (not reported)");
+            if (settings.WarmUp is { } warmUp)
+            {
+                var warm = await RunScenarioAsync(system, warmUp, accounts, clients, ct);
+                progress.WriteLine($"{system.Name} warm-up: {Describe(warm.Headline)} (not reported)");
+            }
 
             var results = new List<LoadScenarioResult>();
             foreach (var scenario in settings.Scenarios)

@@ -46,7 +46,7 @@ internal static class EdgeCommand
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or Microsoft.Extensions.Options.OptionsValidationException)
             {
-                logger.LogCritical("the edge could not start: {Reason}", e.Message);
+                logger.LogCritical(e, "the edge could not start: {Reason}", e.Message);
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }

@@ -39,7 +39,7 @@ internal static class GatewayCommand
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or Microsoft.Extensions.Options.OptionsValidationException or ArgumentException)
             {
-                logger.LogCritical("the gateway could not start: {Reason}", e.Message);
+                logger.LogCritical(e, "the gateway could not start: {Reason}", e.Message);
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }

@@ -56,7 +56,8 @@ internal static class TopologyCommand
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or Confluent.Kafka.KafkaException)
             {
-                logger.LogCritical("topologies could not start: {Reason}", e.Message);
+                // The console gets the reason; the log also keeps the stack, to find which start-up call failed.
+                logger.LogCritical(e, "topologies could not start: {Reason}", e.Message);
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }

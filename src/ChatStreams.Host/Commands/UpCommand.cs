@@ -47,7 +47,7 @@ internal static class UpCommand
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
-                logger.LogCritical("ChatStreams could not start: {Reason}", e.Message);
+                logger.LogCritical(e, "ChatStreams could not start: {Reason}", e.Message);
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }

@@ -38,30 +38,34 @@ public sealed class SlottedStateFile : IDisposable
         var slots = paths.Select(p => File.OpenHandle(p, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read)).ToArray();
         if (created) DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
 
-        content = null;
-        long version = 0;
-        int latest = 1; // so that the first write goes to slot 0
-        for (var i = 0; i < slots.Length; i++)
-        {
-            if (TryRead(slots[i], out var slotVersion, out var slotContent) && slotVersion > version)
-            {
-                version = slotVersion;
-                latest = i;
-                content = slotContent;
-            }
-        }
+        // latest -1 (no intact slot) makes the first write go to slot 0.
+        (content, long version, int latest) = Latest(slots);
+        if (latest < 0) latest = 1;
         return new SlottedStateFile(slots, version, latest);
     }
 
     /// <summary>The latest intact state of <paramref name="path"/> without opening it for writing (tools, tests); null if none.</summary>
     public static byte[]? ReadLatest(string path)
     {
-        byte[]? latest = null;
-        long latestVersion = 0;
-        foreach (var slotPath in SlotPaths(path).Where(File.Exists))
+        var slots = SlotPaths(path).Where(File.Exists)
+            .Select(p => File.OpenHandle(p, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)).ToArray();
+        try
         {
-            using var slot = File.OpenHandle(slotPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            if (TryRead(slot, out var version, out var content) && version > latestVersion) (latest, latestVersion) = (content, version);
+            return Latest(slots).Content;
+        }
+        finally
+        {
+            foreach (var slot in slots) slot.Dispose();
+        }
+    }
+
+    /// <summary>The intact slot with the highest version: its content, version and index (-1 and null if none is intact).</summary>
+    private static (byte[]? Content, long Version, int Slot) Latest(SafeFileHandle[] slots)
+    {
+        (byte[]? Content, long Version, int Slot) latest = (null, 0, -1);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (TryRead(slots[i], out var version, out var content) && version > latest.Version) latest = (content, version, i);
         }
         return latest;
     }

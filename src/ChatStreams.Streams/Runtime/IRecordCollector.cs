@@ -13,4 +13,7 @@ public interface IRecordCollector
     /// partition count, exactly as the Java client does (so other Kafka tools agree); a null key picks any partition.
     /// </summary>
     void Send(string topic, int? partition, byte[]? key, byte[]? value, Headers? headers, long timestamp);
+
+    /// <summary>Sends a store's change to its changelog partition: state, not an output anyone downstream waits for.</summary>
+    void SendChangelog(string topic, int partition, byte[] key, byte[]? value, long timestamp) => Send(topic, partition, key, value, null, timestamp);
 }

@@ -26,6 +26,7 @@ internal sealed class RecordCollector : IRecordCollector
     private readonly OnDemandTopicCreator? _onDemandTopics;
     private readonly HashSet<string> _topicsSinceCommit = [];
     private Exception? _deliveryError;
+    private int _outputsSinceCommit;
 
     public RecordCollector(StreamsProducer producer, string threadName, string deadLetterTopic, StreamsMetrics metrics,
         OnDemandTopicCreator? onDemandTopics = null)
@@ -39,6 +40,21 @@ internal sealed class RecordCollector : IRecordCollector
     }
 
     public void Send(string topic, int? partition, byte[]? key, byte[]? value, Headers? headers, long timestamp)
+    {
+        _outputsSinceCommit++;
+        Write(topic, partition, key, value, headers, timestamp);
+    }
+
+    public void SendChangelog(string topic, int partition, byte[] key, byte[]? value, long timestamp) =>
+        Write(topic, partition, key, value, null, timestamp);
+
+    /// <summary>
+    /// Records sent since the last commit other than changelog writes: outputs and dead letters, which someone downstream
+    /// sees only once the transaction commits.
+    /// </summary>
+    public int OutputsSinceCommit => _outputsSinceCommit;
+
+    private void Write(string topic, int? partition, byte[]? key, byte[]? value, Headers? headers, long timestamp)
     {
         var message = new Message<byte[]?, byte[]?>
         {
@@ -69,14 +85,19 @@ internal sealed class RecordCollector : IRecordCollector
         _nextOffsets.Clear();
         foreach (var topic in _topicsSinceCommit) _onDemandTopics!.Forget(topic);
         _topicsSinceCommit.Clear();
+        _outputsSinceCommit = 0;
     }
 
     /// <summary>Everything sent so far is written: those topics existed.</summary>
-    public void AfterCommit() => _topicsSinceCommit.Clear();
+    public void AfterCommit()
+    {
+        _topicsSinceCommit.Clear();
+        _outputsSinceCommit = 0;
+    }
 
     private void Delivered(DeliveryReport<byte[]?, byte[]?> report)
     {
-        // Runs on librdkafka's delivery thread.
+        // Runs on the stream thread (its loop, a flush) or the thread of a transactional call that flushes.
         if (report.Error.IsError)
         {
             Interlocked.CompareExchange(ref _deliveryError, new KafkaException(new Error(report.Error.Code,

@@ -12,5 +12,5 @@ internal sealed class StreamTaskChangelogWriter(StreamTaskContext task, TopicPar
     public string Topic => partition.Topic;
 
     public void Log(ReadOnlySpan<byte> key, byte[]? value, long timestamp) =>
-        task.Collector.Send(partition.Topic, partition.Partition.Value, key.ToArray(), value, null, timestamp);
+        task.Collector.SendChangelog(partition.Topic, partition.Partition.Value, key.ToArray(), value, timestamp);
 }

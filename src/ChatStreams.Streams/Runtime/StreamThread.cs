@@ -175,6 +175,7 @@ internal sealed partial class StreamThread
         Punctuate();
         mark = _activity.Add(ThreadActivity.Punctuate, mark, _clock.Elapsed);
         MaybeCommit();
+        _producer.ServeDeliveryReports();
         _activity.Add(ThreadActivity.Commit, mark, _clock.Elapsed);
 
         if (State == StreamThreadState.PartitionsAssigned && _tasks.AllRunning) SetState(StreamThreadState.Running);

@@ -1,3 +1,6 @@
+using ChatStreams.Streams.Processor;
+using ChatStreams.Streams.Serialization;
+using ChatStreams.Streams.State;
 using ChatStreams.Streams.Tests.Runtime.Support;
 using ChatStreams.Streams.Worker;
 using Xunit.Abstractions;
@@ -7,6 +10,7 @@ namespace ChatStreams.Streams.Tests.Runtime;
 /// <summary>
 /// Under exactly-once a task's outputs are visible only after its commit. A thread that has processed everything it
 /// fetched commits after Streams:IdleCommitIntervalMs instead of waiting out Streams:CommitIntervalMs; -1 turns that off.
+/// Only a transaction with outputs commits early: nobody waits for offsets and changelog writes alone.
 /// </summary>
 public sealed class IdleCommitTests(ITestOutputHelper output)
 {
@@ -45,6 +49,58 @@ public sealed class IdleCommitTests(ITestOutputHelper output)
         // A clean close commits them.
         Assert.True(await streams.CloseAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(50, kafka.ReadCommitted("counts-out", 50, Patience).Count);
+    }
+
+    [Fact]
+    public async Task A_transaction_without_outputs_waits_for_the_commit_interval()
+    {
+        await using var kafka = await EmbeddedKafka.StartAsync();
+        using var state = new TempDirectory();
+        await kafka.CreateTopicAsync("words", 2);
+        // Counts into a changelogged store and forwards nothing: its transactions hold changelog writes and offsets only.
+        var processed = new SilentTally.Counter();
+        var topology = new Topology()
+            .AddSource("input", Serdes.String, Serdes.String, "words")
+            .AddProcessor<string, string, string, string>("tally", () => new SilentTally(processed), "input")
+            .AddStateStore(Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(SilentTally.StoreName), Serdes.String, Serdes.Long), "tally");
+        await using var streams = new KafkaStreams(topology, kafka.Config("tally-app", state.Path, c =>
+        {
+            c.CommitIntervalMs = LongCommitIntervalMs;
+            c.IdleCommitIntervalMs = 0;
+        }), _loggers);
+        await streams.StartAsync();
+        await Eventually.StateAsync(streams, KafkaStreamsState.Running, Patience);
+
+        kafka.Produce("words", Enumerable.Range(0, 50).Select(i => ($"k{i % 5}", $"v{i}")));
+        await Eventually.TrueAsync(() => processed.Value == 50, Patience, "all 50 records processed");
+        // Far shorter than the broker's transaction timeout, which would abort the open transaction.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(0, await kafka.CommittedAsync("tally-app", "words"));
+        // The interval (here: the clean close) commits them.
+        Assert.True(await streams.CloseAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(50, await kafka.CommittedAsync("tally-app", "words"));
+        Assert.Equal(0, _loggers.Errors);
+    }
+
+    private sealed class SilentTally(SilentTally.Counter processed) : IProcessor<string, string, string, string>
+    {
+        public const string StoreName = "tallies";
+        private IKeyValueStore<string, long> _tallies = null!;
+
+        public sealed class Counter
+        {
+            private int _value;
+            public int Value => Volatile.Read(ref _value);
+            public void Increment() => Interlocked.Increment(ref _value);
+        }
+
+        public void Init(IProcessorContext<string, string> context) => _tallies = context.GetStateStore<IKeyValueStore<string, long>>(StoreName);
+
+        public void Process(Record<string, string> record)
+        {
+            _tallies.Put(record.Key, _tallies.TryGet(record.Key, out var old) ? old + 1 : 1);
+            processed.Increment();
+        }
     }
 
     /// <summary>The count application (words → counts-out, exactly-once) with a commit interval no test outlasts.</summary>
