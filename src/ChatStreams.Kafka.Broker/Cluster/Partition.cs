@@ -6,7 +6,7 @@ namespace ChatStreams.Kafka.Broker.Cluster;
 
 /// <summary>
 /// One partition on this (only) node: its log plus the state derived from it — producer sequences for
-/// idempotence, open and aborted transactions for read_committed — and a signal that wakes waiting fetches.
+/// idempotence, open and aborted transactions for read_committed — and the signals that wake waiting fetches.
 /// The high watermark is the log end: with a single replica every appended record is "fully replicated".
 /// </summary>
 public sealed class Partition
@@ -15,6 +15,7 @@ public sealed class Partition
     private readonly ProducerStateTable _producers = new();
     private readonly PartitionTransactions _transactions = new();
     private TaskCompletionSource _appended = NewSignal();
+    private TaskCompletionSource _stable = NewSignal();
 
     private readonly TimeProvider _time;
 
@@ -38,7 +39,7 @@ public sealed class Partition
 
     public long LastStableOffset
     {
-        get { lock (_appendLock) return _transactions.LastStableOffset(HighWatermark); }
+        get { lock (_appendLock) return StableOffsetLocked; }
     }
 
     public override string ToString() => $"{Topic.Name}-{Index}";
@@ -51,12 +52,29 @@ public sealed class Partition
         get { lock (_appendLock) return _appended.Task; }
     }
 
-    private void SignalAppended()
+    /// <summary>
+    /// Completes when the last stable offset moves past where it is at this call: what a read_committed fetch waits on.
+    /// A record appended inside an open transaction shows such a reader nothing; waking it at that append (and again at
+    /// the marker) made every read_committed fetch of a transactional topic read all its partitions twice per transaction.
+    /// </summary>
+    public Task StableSignal
+    {
+        get { lock (_appendLock) return _stable.Task; }
+    }
+
+    /// <summary>Under the append lock, after an append: wakes fetches waiting on any append, and on the stable offset if it moved.</summary>
+    private void SignalAppended(long stableBefore)
     {
         var done = _appended;
         _appended = NewSignal();
         done.TrySetResult();
+        if (StableOffsetLocked <= stableBefore) return;
+        var stable = _stable;
+        _stable = NewSignal();
+        stable.TrySetResult();
     }
+
+    private long StableOffsetLocked => _transactions.LastStableOffset(HighWatermark);
 
     /// <summary>
     /// Validates and appends one Produce request's records for this partition. <paramref name="transactionCheck"/>
@@ -91,6 +109,7 @@ public sealed class Partition
                     return ProduceOutcome.Failed(verdict.Error, $"producer {b.ProducerId} epoch {b.ProducerEpoch} sequence {b.BaseSequence}: {verdict.Error}");
             }
 
+            var stableBefore = StableOffsetLocked;
             var result = Log.Append(span, LeaderEpoch);
             for (var i = 0; i < batches.Count; i++)
             {
@@ -99,7 +118,7 @@ public sealed class Partition
                 _producers.Record(b.ProducerId, b.ProducerEpoch, b.BaseSequence, b.LastSequence, baseOffset, baseOffset + b.LastOffsetDelta);
                 if (b.IsTransactional) _transactions.OnTransactionalAppend(b.ProducerId, baseOffset);
             }
-            SignalAppended();
+            SignalAppended(stableBefore);
             return ProduceOutcome.Appended(result.FirstOffset, result.LastOffset, result.LogAppendTime);
         }
     }
@@ -111,10 +130,11 @@ public sealed class Partition
             commit ? ControlRecordType.Commit : ControlRecordType.Abort, coordinatorEpoch, _time.GetUtcNow().ToUnixTimeMilliseconds());
         lock (_appendLock)
         {
+            var stableBefore = StableOffsetLocked;
             var result = Log.Append(marker, LeaderEpoch);
             _producers.RecordMarker(producerId, producerEpoch);
             _transactions.OnMarker(producerId, commit, result.FirstOffset);
-            SignalAppended();
+            SignalAppended(stableBefore);
             return result.FirstOffset;
         }
     }
@@ -128,9 +148,10 @@ public sealed class Partition
     {
         lock (_appendLock)
         {
+            var stableBefore = StableOffsetLocked;
             var result = Log.Append(batch, LeaderEpoch);
             if (transactional) _transactions.OnTransactionalAppend(producerId, result.FirstOffset);
-            SignalAppended();
+            SignalAppended(stableBefore);
             return result.FirstOffset;
         }
     }

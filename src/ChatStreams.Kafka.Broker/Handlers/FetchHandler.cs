@@ -70,13 +70,14 @@ public sealed class FetchHandler(TopicCatalog catalog, TimeProvider time) : IReq
         var deadline = time.GetTimestamp() + TimeSpan.FromMilliseconds(maxWaitMs).Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond;
         while (true)
         {
-            // Take the signals before reading so an append between read and wait is never missed.
+            // Take the signals before reading so an append between read and wait is never missed. A read_committed
+            // fetch waits for the stable offset to move: an append inside an open transaction shows it nothing.
             var signals = new List<Task>();
             foreach (var (topicName, partitions) in request)
             {
                 var topic = catalog.Find(topicName);
                 foreach (var pf in partitions)
-                    if (topic?.Partition(pf.Index) is { } p) signals.Add(p.AppendedSignal);
+                    if (topic?.Partition(pf.Index) is { } p) signals.Add(readCommitted ? p.StableSignal : p.AppendedSignal);
             }
             var slices = new List<FetchSlice>();
             try
