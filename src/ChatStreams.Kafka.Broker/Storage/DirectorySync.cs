@@ -28,8 +28,9 @@ internal static partial class DirectorySync
         }
     }
 
+    /// <summary>libc open(2): a descriptor, or -1 with errno in Marshal.GetLastPInvokeError (VolumeSync opens its directory with it too).</summary>
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
+    internal static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int descriptor);

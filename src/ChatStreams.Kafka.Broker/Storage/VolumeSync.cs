@@ -31,7 +31,7 @@ internal sealed partial class VolumeSync : IDisposable
     public static VolumeSync? TryOpen(string directory)
     {
         if (!OperatingSystem.IsLinux()) return null;
-        int descriptor = Open(directory, ReadOnlyDirectory);
+        int descriptor = DirectorySync.Open(directory, ReadOnlyDirectory);
         if (descriptor < 0)
             throw new IOException($"Cannot open the data directory {directory} to sync its file system (errno {Marshal.GetLastPInvokeError()}).");
         return new VolumeSync(directory, new SafeFileHandle(descriptor, ownsHandle: true));
@@ -61,9 +61,6 @@ internal sealed partial class VolumeSync : IDisposable
     public void Dispose() => _handle.Dispose();
 
     private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int Syncfs(int descriptor);
