@@ -38,9 +38,8 @@ public sealed class SlottedStateFile : IDisposable
         var slots = paths.Select(p => File.OpenHandle(p, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read)).ToArray();
         if (created) DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
 
-        // latest -1 (no intact slot) makes the first write go to slot 0.
         (content, long version, int latest) = Latest(slots);
-        if (latest < 0) latest = 1;
+        if (latest < 0) latest = 1; // no intact slot: the first write goes to slot 0
         return new SlottedStateFile(slots, version, latest);
     }
 

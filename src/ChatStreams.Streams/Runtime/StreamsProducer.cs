@@ -42,7 +42,7 @@ internal sealed class StreamsProducer : IDisposable
     public bool TransactionInFlight { get; private set; }
 
     /// <summary>Confluent.Kafka's switch for its background thread that serves delivery reports and errors.</summary>
-    internal const string BackgroundPollSetting = "dotnet.producer.enable.background.poll";
+    private const string BackgroundPollSetting = "dotnet.producer.enable.background.poll";
 
     private IProducer<byte[]?, byte[]?> Producer => _producer ?? throw new InvalidOperationException("the producer is not initialized");
 
