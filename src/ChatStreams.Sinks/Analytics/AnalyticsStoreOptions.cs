@@ -18,6 +18,14 @@ public sealed class AnalyticsStoreOptions
     public string DuckDbPath { get; set; } = "data/analytics.duckdb";
 
     /// <summary>
+    /// DuckDB's worker threads in the sink's process (its SET threads; 0 = DuckDB's default, one per core). 1 by
+    /// default: the sink appends each batch on one thread, and DuckDB's extra workers only spun (sched_yield) while it
+    /// did, ~15 % of the sink's CPU at 800 messages/s (docs/benchmarks.md). Raise it when heavy ad-hoc queries through
+    /// the query endpoint matter more than the sink's CPU.
+    /// </summary>
+    public int DuckDbThreads { get; set; } = 1;
+
+    /// <summary>
     /// Loopback port of the sink's read-only query endpoint when on DuckDB (the file is locked by the sink, so chatctl
     /// asks the sink). 0 picks a free port; the endpoint is written to <c>&lt;DuckDbPath&gt;.query-url</c> either way.
     /// Negative turns the endpoint off.

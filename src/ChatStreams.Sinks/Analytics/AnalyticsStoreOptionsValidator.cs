@@ -21,6 +21,8 @@ public sealed partial class AnalyticsStoreOptionsValidator : IValidateOptions<An
                 failures.Add($"Analytics__QueryPort {options.QueryPort} is not a port; use 0 (a free port), 1-65535, or -1 to turn the query endpoint off.");
             if (!string.IsNullOrWhiteSpace(options.QueryUrl) && !IsHttpUrl(options.QueryUrl))
                 failures.Add($"Analytics__QueryUrl '{options.QueryUrl}' is not an http:// URL; give the sink's query endpoint, e.g. http://127.0.0.1:8125/.");
+            if (options.DuckDbThreads < 0)
+                failures.Add($"Analytics__DuckDbThreads {options.DuckDbThreads} is negative; use 1 (the default), more for faster ad-hoc queries, or 0 for DuckDB's one per core.");
         }
         else if (string.Equals(store, AnalyticsStoreOptions.ClickHouseStore, StringComparison.OrdinalIgnoreCase))
         {

@@ -19,6 +19,6 @@ public static class AnalyticsStores
         loggers ??= NullLoggerFactory.Instance;
         return options.IsClickHouse
             ? new ClickHouseAnalyticsStore(options, loggers.CreateLogger<ClickHouseAnalyticsStore>())
-            : new DuckDbAnalyticsStore(options.DuckDbPath, readOnly, loggers.CreateLogger<DuckDbAnalyticsStore>());
+            : new DuckDbAnalyticsStore(options.DuckDbPath, readOnly, loggers.CreateLogger<DuckDbAnalyticsStore>(), options.DuckDbThreads);
     }
 }

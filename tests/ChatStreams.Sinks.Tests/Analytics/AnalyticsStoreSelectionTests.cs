@@ -43,7 +43,7 @@ public sealed class AnalyticsStoreSelectionTests : IDisposable
     }
 
     [Fact]
-    public void A_bad_database_name_query_url_or_port_is_refused()
+    public void A_bad_database_name_query_url_port_or_thread_count_is_refused()
     {
         var validator = new AnalyticsStoreOptionsValidator();
         Assert.Contains("Analytics__ClickHouseDatabase", string.Join(" ", validator.Validate(null,
@@ -51,6 +51,8 @@ public sealed class AnalyticsStoreSelectionTests : IDisposable
         Assert.Contains("Analytics__QueryUrl", string.Join(" ", validator.Validate(null, new AnalyticsStoreOptions { QueryUrl = "127.0.0.1:8125" }).Failures!));
         Assert.Contains("Analytics__QueryPort", string.Join(" ", validator.Validate(null, new AnalyticsStoreOptions { QueryPort = 70000 }).Failures!));
         Assert.True(validator.Validate(null, new AnalyticsStoreOptions { QueryPort = -1 }).Succeeded);
+        Assert.Contains("Analytics__DuckDbThreads", string.Join(" ", validator.Validate(null, new AnalyticsStoreOptions { DuckDbThreads = -2 }).Failures!));
+        Assert.True(validator.Validate(null, new AnalyticsStoreOptions { DuckDbThreads = 0 }).Succeeded);
     }
 
     public void Dispose() => _folder.Dispose();

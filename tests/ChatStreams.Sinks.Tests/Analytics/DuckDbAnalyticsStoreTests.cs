@@ -48,6 +48,20 @@ public sealed class DuckDbAnalyticsStoreTests : AnalyticsStoreContract, IAsyncLi
         await Assert.ThrowsAsync<InvalidOperationException>(() => reader.WriteAsync(AnalyticsBatch.Empty, default));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task The_sinks_database_runs_the_configured_number_of_duckdb_threads(int threads)
+    {
+        await using var store = new DuckDbAnalyticsStore(_folder.Sub($"threads-{threads}.duckdb"), threads: threads);
+        await store.InitializeAsync(default);
+        var result = await store.QueryAsync("SELECT current_setting('threads') AS threads", default);
+        Assert.Equal((long)threads, Convert.ToInt64(result.Rows[0][0]));
+    }
+
+    [Fact]
+    public void The_default_options_give_the_sink_one_duckdb_thread() => Assert.Equal(1, new AnalyticsStoreOptions().DuckDbThreads);
+
     [Fact]
     public async Task A_missing_file_opened_read_only_says_to_start_the_sink()
     {

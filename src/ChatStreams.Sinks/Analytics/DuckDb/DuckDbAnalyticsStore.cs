@@ -18,15 +18,19 @@ public sealed partial class DuckDbAnalyticsStore : IAnalyticsStore
 {
     private readonly string _connectionString;
     private readonly bool _readOnly;
+    private readonly int _threads;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writes = new(1, 1);
     private DuckDBConnection? _writer;
 
-    public DuckDbAnalyticsStore(string path, bool readOnly = false, ILogger<DuckDbAnalyticsStore>? logger = null)
+    /// <param name="threads">DuckDB's worker threads (<see cref="AnalyticsStoreOptions.DuckDbThreads"/>; 0: DuckDB's default).</param>
+    public DuckDbAnalyticsStore(string path, bool readOnly = false, ILogger<DuckDbAnalyticsStore>? logger = null, int threads = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         DatabasePath = Path.GetFullPath(path);
         _readOnly = readOnly;
+        _threads = threads;
         _logger = logger ?? NullLogger<DuckDbAnalyticsStore>.Instance;
         _connectionString = readOnly ? $"Data Source={DatabasePath};ACCESS_MODE=READ_ONLY" : $"Data Source={DatabasePath}";
     }
@@ -90,6 +94,8 @@ public sealed partial class DuckDbAnalyticsStore : IAnalyticsStore
             // The sink's database never reads or writes other files; this also keeps ad-hoc queries through the
             // endpoint (read_csv, COPY, ATTACH) away from the machine's files.
             await ExecuteAsync(_writer, null, "SET enable_external_access = false", ct);
+            // A setting of the database, so the query endpoint's reads in this process use it too.
+            if (_threads > 0) await ExecuteAsync(_writer, null, $"SET threads = {_threads}", ct);
         }
         await _writes.WaitAsync(ct);
         try { await CreateStagingTablesAsync(_writer, ct); }
