@@ -23,7 +23,9 @@ public sealed class AnalyticsStoreOptions
     /// did, ~15 % of the sink's CPU at 800 messages/s (docs/benchmarks.md). Raise it when heavy ad-hoc queries through
     /// the query endpoint matter more than the sink's CPU.
     /// </summary>
-    public int DuckDbThreads { get; set; } = 1;
+    public int DuckDbThreads { get; set; } = DefaultDuckDbThreads;
+
+    public const int DefaultDuckDbThreads = 1;
 
     /// <summary>
     /// Loopback port of the sink's read-only query endpoint when on DuckDB (the file is locked by the sink, so chatctl

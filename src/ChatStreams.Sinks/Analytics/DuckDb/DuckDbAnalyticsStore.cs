@@ -24,7 +24,8 @@ public sealed partial class DuckDbAnalyticsStore : IAnalyticsStore
     private DuckDBConnection? _writer;
 
     /// <param name="threads">DuckDB's worker threads (<see cref="AnalyticsStoreOptions.DuckDbThreads"/>; 0: DuckDB's default).</param>
-    public DuckDbAnalyticsStore(string path, bool readOnly = false, ILogger<DuckDbAnalyticsStore>? logger = null, int threads = 1)
+    public DuckDbAnalyticsStore(string path, bool readOnly = false, ILogger<DuckDbAnalyticsStore>? logger = null,
+        int threads = AnalyticsStoreOptions.DefaultDuckDbThreads)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
