@@ -11,7 +11,11 @@ public static class ChatEventDecoding
     /// Rejections and dedup notices take no position in a conversation (they carry the last seq) and change nothing;
     /// a sink keyed by (conversation, seq) skips them, and anything without a seq.
     /// </summary>
-    public static bool TakesPosition(ChatEvent e) => e.Payload is not (CommandRejected or CommandDeduplicated) && e.Seq > 0;
+    public static bool TakesPosition(ChatEvent e) => TakesPosition(e.Payload?.GetType().Name, e.Seq);
+
+    /// <summary>The same by the payload's record name (the class's and the Avro schema's).</summary>
+    public static bool TakesPosition(string? payloadName, long seq) =>
+        payloadName is not (nameof(CommandRejected) or nameof(CommandDeduplicated)) && seq > 0;
 
     /// <summary>
     /// Deserializes a record's value; bytes Avro cannot read, or a schema the registry does not have, become an

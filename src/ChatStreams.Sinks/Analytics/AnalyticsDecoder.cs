@@ -10,7 +10,8 @@ namespace ChatStreams.Sinks.Analytics;
 /// Reads chat.events, chat.receipts, chat.presence and every delivery.&lt;edge&gt; topic (a regex subscription, so
 /// the topic of an edge started later is picked up too) with the contract serdes. Rejections and dedup notices take no
 /// position in a conversation and are no facts; deliveries of anything but a sequenced ChatEvent (receipts, presence,
-/// command outcomes) are not counted as message deliveries. Bytes Avro cannot read are poison.
+/// command outcomes) are not counted as message deliveries; a delivery is read as its row (<see cref="DeliveryRowReader"/>).
+/// Bytes Avro cannot read are poison.
 /// </summary>
 public sealed class AnalyticsDecoder(ChatSerdes serdes) : ISinkDecoder<AnalyticsRecord>
 {
@@ -21,6 +22,7 @@ public sealed class AnalyticsDecoder(ChatSerdes serdes) : ISinkDecoder<Analytics
     private readonly IAsyncDeserializer<ReceiptUpdate> _receipts = serdes.Deserializer<ReceiptUpdate>();
     private readonly IAsyncDeserializer<PresenceChange> _presence = serdes.Deserializer<PresenceChange>();
     private readonly IAsyncDeserializer<Delivery> _deliveries = serdes.Deserializer<Delivery>();
+    private readonly DeliveryRowReader _rows = new(serdes.Registry);
 
     public IReadOnlyList<string> Topics { get; } =
         [ChatStreams.Contracts.Topics.ChatEvents, ChatStreams.Contracts.Topics.ChatReceipts, ChatStreams.Contracts.Topics.ChatPresence, DeliveryTopicsPattern];
@@ -42,6 +44,9 @@ public sealed class AnalyticsDecoder(ChatSerdes serdes) : ISinkDecoder<Analytics
                     return new AnalyticsPresenceRecord(await _presence.DeserializeAsync(value, false, context));
             }
             if (!ChatStreams.Contracts.Topics.TryGetDeliveryEdge(record.Topic, out var edge)) return null;
+            if (await _rows.IsOwnSchemaAsync(RegistryAvroReader<Delivery>.SchemaId(value, record.Topic)))
+                return DeliveryRowReader.Read(value.AsSpan(5), edge) is { } row ? new AnalyticsDeliveryRecord(row) : null;
+            // Written with another Delivery schema (an older or newer writer): decoded whole and resolved against ours.
             var delivery = await _deliveries.DeserializeAsync(value, false, context);
             return delivery.Payload is ChatEvent carried && ChatEventDecoding.TakesPosition(carried) ? new AnalyticsDeliveryRecord(edge, delivery, carried) : null;
         }

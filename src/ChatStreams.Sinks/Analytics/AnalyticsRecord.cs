@@ -7,8 +7,11 @@ public abstract record AnalyticsRecord;
 
 public sealed record AnalyticsEventRecord(ChatEvent Event) : AnalyticsRecord;
 
-/// <summary>A Delivery of a sequenced ChatEvent, with the edge its topic belongs to.</summary>
-public sealed record AnalyticsDeliveryRecord(string EdgeId, Delivery Delivery, ChatEvent Event) : AnalyticsRecord;
+/// <summary>A Delivery of a sequenced ChatEvent, as the row it makes (the edge is its topic's).</summary>
+public sealed record AnalyticsDeliveryRecord(DeliveryRow Row) : AnalyticsRecord
+{
+    public AnalyticsDeliveryRecord(string edgeId, Delivery delivery, ChatEvent e) : this(ChatFacts.Delivery(edgeId, delivery, e)) { }
+}
 
 public sealed record AnalyticsReceiptRecord(ReceiptUpdate Receipt) : AnalyticsRecord;
 

@@ -41,7 +41,7 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
         var messages = events.Where(e => e.Payload is MessageSent)
             .Select(e => ChatFacts.Message(e, (MessageSent)e.Payload, kinds.GetValueOrDefault(e.ConversationId))).ToList();
         var changes = events.Select(ChatFacts.Change).OfType<MessageChangeRow>().ToList();
-        var deliveries = batch.OfType<AnalyticsDeliveryRecord>().Select(d => ChatFacts.Delivery(d.EdgeId, d.Delivery, d.Event)).ToList();
+        var deliveries = batch.OfType<AnalyticsDeliveryRecord>().Select(d => d.Row).ToList();
 
         var receipts = batch.OfType<AnalyticsReceiptRecord>().Select(r => ChatFacts.Receipt(r.Receipt)).ToList();
         var reads = new ReadMarks(receipts.Count == 0 ? new Dictionary<(string, string), long>()

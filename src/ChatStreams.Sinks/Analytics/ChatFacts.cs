@@ -34,13 +34,16 @@ public static class ChatFacts
     /// topology part of a message's trip, without the recipient edge's WebSocket write. Null when the event has no
     /// commandIssuedAt (events replayed from before it existed).
     /// </summary>
-    public static DeliveryRow Delivery(string edgeId, Delivery delivery, ChatEvent e)
-    {
-        var created = AnalyticsTime.Ms(delivery.CreatedAt);
-        var issued = AnalyticsTime.Ms(e.CommandIssuedAt);
-        return new DeliveryRow(e.ConversationId, e.Seq, delivery.UserId, edgeId, delivery.DeviceId ?? "", delivery.DeviceId, EventType(e.Payload),
-            created, issued, issued is { } i ? created - i : null);
-    }
+    public static DeliveryRow Delivery(string edgeId, Delivery delivery, ChatEvent e) =>
+        Delivery(edgeId, delivery.UserId, delivery.DeviceId, AnalyticsTime.Ms(delivery.CreatedAt), e.ConversationId, e.Seq,
+            AnalyticsTime.Ms(e.CommandIssuedAt), e.Payload.GetType().Name);
+
+    /// <summary>The same row from the fields themselves (<see cref="DeliveryRowReader"/> reads them without decoding the delivery).</summary>
+    /// <param name="payloadName">The record name of the event's payload (the class's and the Avro schema's), e.g. MessageSent.</param>
+    public static DeliveryRow Delivery(string edgeId, string userId, string? deviceId, long createdAtMs, string conversationId, long seq,
+        long? commandIssuedAtMs, string payloadName) =>
+        new(conversationId, seq, userId, edgeId, deviceId ?? "", deviceId, EventType(payloadName), createdAtMs, commandIssuedAtMs,
+            commandIssuedAtMs is { } issued ? createdAtMs - issued : null);
 
     public static ReceiptRow Receipt(ReceiptUpdate r) => new(
         r.ConversationId, r.UserId, r.DeliveredSeq, r.ReadSeq, AnalyticsTime.Ms(r.At), r.DeliveredToAllSeq, r.ReadByAllSeq);
@@ -55,15 +58,18 @@ public static class ChatFacts
 
     public static string Kind(ConversationKind kind) => kind == ConversationKind.Direct ? "direct" : "group";
 
-    public static string EventType(object payload) => payload switch
+    public static string EventType(object payload) => EventType(payload.GetType().Name);
+
+    /// <summary>The event_type column of a payload by its record name (the class's and the Avro schema's).</summary>
+    public static string EventType(string payloadName) => payloadName switch
     {
-        ConversationCreated => "conversation_created",
-        MemberAdded => "member_added",
-        MemberRemoved => "member_removed",
-        MessageSent => "message_sent",
-        MessageEdited => "message_edited",
-        MessageDeleted => "message_deleted",
-        ReactionChanged => "reaction_changed",
-        _ => payload.GetType().Name,
+        nameof(ConversationCreated) => "conversation_created",
+        nameof(MemberAdded) => "member_added",
+        nameof(MemberRemoved) => "member_removed",
+        nameof(MessageSent) => "message_sent",
+        nameof(MessageEdited) => "message_edited",
+        nameof(MessageDeleted) => "message_deleted",
+        nameof(ReactionChanged) => "reaction_changed",
+        _ => payloadName,
     };
 }

@@ -51,8 +51,8 @@ public sealed class AnalyticsDecoderTests(KafkaFixture kafka) : IClassFixture<Ka
         var sent = c.Sent("alice", "hi");
         var delivery = new Delivery { UserId = "bob", ConversationId = "c1", Seq = sent.Seq, CreatedAt = ChatEvents.Start, Payload = sent };
         var record = Assert.IsType<AnalyticsDeliveryRecord>(await DecodeAsync("delivery.edge-7", delivery));
-        Assert.Equal("edge-7", record.EdgeId);
-        Assert.Equal(sent.EventId, record.Event.EventId);
+        Assert.Equal("edge-7", record.Row.EdgeId);
+        Assert.Equal(("c1", sent.Seq, "bob", "message_sent"), (record.Row.ConversationId, record.Row.Seq, record.Row.UserId, record.Row.EventType));
 
         delivery.Payload = ChatEvents.Receipt("c1", "alice", 1, 1);
         Assert.Null(await DecodeAsync("delivery.edge-7", delivery));
@@ -60,6 +60,31 @@ public sealed class AnalyticsDecoderTests(KafkaFixture kafka) : IClassFixture<Ka
         Assert.Null(await DecodeAsync("delivery.edge-7", delivery));
         delivery.Payload = c.Rejected("bob");
         Assert.Null(await DecodeAsync("delivery.edge-7", delivery));
+    }
+
+    [Fact]
+    public async Task A_delivery_written_with_another_delivery_schema_is_decoded_whole_to_the_same_row()
+    {
+        // A newer writer's Delivery: one more optional field at the end. Its bytes are ours plus that field (null).
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Delivery._SCHEMA.ToString())!;
+        json["fields"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse("""{"name":"note","type":["null","string"],"default":null}"""));
+        var newer = await kafka.Serdes.Registry.RegisterSchemaAsync("analytics-decoder-test-newer-delivery", new Confluent.SchemaRegistry.Schema(json.ToJsonString(), Confluent.SchemaRegistry.SchemaType.Avro));
+        var c = new ChatEvents("c1");
+        var sent = c.Sent("alice", "hi");
+        sent.CommandIssuedAt = sent.OccurredAt.AddMilliseconds(-5);
+        var delivery = new Delivery { UserId = "bob", DeviceId = "phone", ConversationId = "c1", Seq = sent.Seq, CreatedAt = sent.OccurredAt.AddMilliseconds(9), Payload = sent };
+        var ours = await kafka.Serdes.Serializer<Delivery>().SerializeAsync(delivery, new SerializationContext(MessageComponentType.Value, "delivery.edge-2"));
+        var theirs = new byte[ours.Length + 1];
+        ours.CopyTo(theirs, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(theirs.AsSpan(1, 4), newer);
+
+        var fromOurs = Assert.IsType<AnalyticsDeliveryRecord>(await Decoder.DecodeAsync(Result("delivery.edge-2", ours), default));
+        var fromTheirs = Assert.IsType<AnalyticsDeliveryRecord>(await Decoder.DecodeAsync(Result("delivery.edge-2", theirs), default));
+
+        var expected = ChatFacts.Delivery("edge-2", delivery, sent);
+        Assert.Equal(expected, fromOurs.Row);
+        Assert.Equal(expected, fromTheirs.Row);
+        Assert.Equal(14, expected.LatencyMs); // created 9 ms after the event, whose command was issued 5 ms before it
     }
 
     [Fact]

@@ -30,11 +30,11 @@ public sealed class AnalyticsSinkCrashTests(KafkaFixture kafka, ITestOutputHelpe
     public async Task A_sink_killed_mid_way_and_restarted_counts_every_message_and_delivery_exactly_once()
     {
         foreach (var edge in Edges) await kafka.CreateTopicAsync(Topics.Delivery(edge), KafkaFixture.Partitions);
-        var records = Scenario(seed: 11);
+        var records = Scenario(seed: 11, out var sent);
         var messages = records.OfType<AnalyticsEventRecord>().Count(r => r.Event.Payload is MessageSent);
         var deliveries = records.OfType<AnalyticsDeliveryRecord>().Count();
         output.WriteLine($"{records.Count} records: {messages} messages, {deliveries} deliveries");
-        Produce(records);
+        Produce(records, sent);
 
         using var folder = new TempDirectory("analytics-sink");
         var path = folder.Sub("analytics.duckdb");
@@ -94,8 +94,10 @@ public sealed class AnalyticsSinkCrashTests(KafkaFixture kafka, ITestOutputHelpe
     private static string Text(AnalyticsQueryResult result) => string.Join("\n", result.Rows.Select(r => string.Join(",", r)));
 
     /// <summary>Conversations of random sends, edits and reactions, each delivered to its other members at their edge; receipts; presence flaps.</summary>
-    private static List<AnalyticsRecord> Scenario(int seed)
+    /// <param name="sent">The delivery each AnalyticsDeliveryRecord stands for (a record holds only its row), with its edge.</param>
+    private static List<AnalyticsRecord> Scenario(int seed, out Dictionary<AnalyticsRecord, (string Edge, Delivery Delivery)> sent)
     {
+        sent = new Dictionary<AnalyticsRecord, (string Edge, Delivery Delivery)>(ReferenceEqualityComparer.Instance);
         var random = new Random(seed);
         string[] users = [.. Enumerable.Range(0, 8).Select(i => $"user-{i}")];
         var perConversation = new List<List<AnalyticsRecord>>();
@@ -123,10 +125,13 @@ public sealed class AnalyticsSinkCrashTests(KafkaFixture kafka, ITestOutputHelpe
                 foreach (var user in members.Where(m => m != e.UserId))
                 {
                     var edge = Edges[Math.Abs(user.GetHashCode(StringComparison.Ordinal)) % Edges.Length];
-                    list.Add(new AnalyticsDeliveryRecord(edge, new Delivery
+                    var delivery = new Delivery
                     {
                         UserId = user, ConversationId = e.ConversationId, Seq = e.Seq, CreatedAt = issued.AddMilliseconds(random.Next(5, 80)), Payload = e,
-                    }, e));
+                    };
+                    var record = new AnalyticsDeliveryRecord(edge, delivery, e);
+                    sent.Add(record, (edge, delivery));
+                    list.Add(record);
                 }
                 if (random.Next(8) == 0)
                 {
@@ -169,7 +174,7 @@ public sealed class AnalyticsSinkCrashTests(KafkaFixture kafka, ITestOutputHelpe
         return records;
     }
 
-    private void Produce(List<AnalyticsRecord> records)
+    private void Produce(List<AnalyticsRecord> records, Dictionary<AnalyticsRecord, (string Edge, Delivery Delivery)> sent)
     {
         var events = kafka.Serdes.Serializer<ChatEvent>().AsSyncOverAsync();
         var deliveries = kafka.Serdes.Serializer<Delivery>().AsSyncOverAsync();
@@ -182,7 +187,8 @@ public sealed class AnalyticsSinkCrashTests(KafkaFixture kafka, ITestOutputHelpe
             var (topic, key, value) = record switch
             {
                 AnalyticsEventRecord e => (Topics.ChatEvents, e.Event.ConversationId, events.Serialize(e.Event, Context(Topics.ChatEvents))),
-                AnalyticsDeliveryRecord d => (Topics.Delivery(d.EdgeId), d.Delivery.UserId, deliveries.Serialize(d.Delivery, Context(Topics.Delivery(d.EdgeId)))),
+                AnalyticsDeliveryRecord d when sent[d] is var (edge, delivery) =>
+                    (Topics.Delivery(edge), delivery.UserId, deliveries.Serialize(delivery, Context(Topics.Delivery(edge)))),
                 AnalyticsReceiptRecord r => (Topics.ChatReceipts, r.Receipt.ConversationId, receipts.Serialize(r.Receipt, Context(Topics.ChatReceipts))),
                 AnalyticsPresenceRecord p => (Topics.ChatPresence, p.Change.UserId, presence.Serialize(p.Change, Context(Topics.ChatPresence))),
                 _ => throw new InvalidOperationException(record.GetType().Name),
