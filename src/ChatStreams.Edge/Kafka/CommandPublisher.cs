@@ -38,6 +38,8 @@ public sealed class CommandPublisher : IDisposable
         var config = KafkaClientConfigs.Producer(kafka.Value, $"{edge.Value.Id}-commands");
         config.MessageTimeoutMs = (int)edge.Value.CommandTimeout.TotalMilliseconds;
         config.LingerMs = 1;
+        // The acknowledgement needs the report's error only: do not copy every key, value and header back into .NET.
+        config.DeliveryReportFields = "none";
         _serializer = serdes.Serializer<ChatCommand>();
         _producer = new ProducerBuilder<string, byte[]>(config).SetKeySerializer(ChatSerdes.KeySerializer).Build();
     }

@@ -16,7 +16,7 @@ namespace ChatStreams.Topologies.FanOut;
 /// The decision is made once per delivery, against one clock reading, so a connection going silent at that instant
 /// can never make a delivery miss both paths.
 /// </summary>
-internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRouter> logger) : IProcessor<string, Delivery, string, RoutedDelivery>
+internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRouter> logger) : IProcessor<string, RoutedDelivery, string, RoutedDelivery>
 {
     private IProcessorContext<string, RoutedDelivery> _context = null!;
     private IKeyValueStore<string, UserConnections> _sessions = null!;
@@ -27,9 +27,9 @@ internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRo
         _sessions = context.GetStateStore<IKeyValueStore<string, UserConnections>>(FanOutTopology.SessionsStore);
     }
 
-    public void Process(Record<string, Delivery> record)
+    public void Process(Record<string, RoutedDelivery> record)
     {
-        var delivery = record.Value;
+        var delivery = record.Value?.Delivery;
         if (delivery is null || string.IsNullOrEmpty(record.Key))
         {
             logger.LogWarning("Dropped a delivery without a recipient (key '{Key}').", record.Key);
@@ -38,13 +38,13 @@ internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRo
         var edges = LiveEdges(record.Key, delivery.DeviceId, SessionClock.Now(_context, record.Timestamp));
         if (edges.Count == 0)
         {
-            _context.Forward(record.WithValue(new RoutedDelivery(null, delivery)), FanOutTopology.OfflineNotifierProcessor);
+            _context.Forward(record, FanOutTopology.OfflineNotifierProcessor);
             return;
         }
-        // The title travelled only to reach the notifier; the edges get the contract record and the original headers.
+        // The title travelled only to reach the notifier; the edges get the contract record (as read) and the original headers.
         var headers = ConversationTitleHeader.Without(record.Headers);
         foreach (var edge in edges)
-            _context.Forward(new Record<string, RoutedDelivery>(record.Key, new RoutedDelivery(edge, delivery), record.Timestamp, headers), FanOutTopology.DeliverySink);
+            _context.Forward(new Record<string, RoutedDelivery>(record.Key, record.Value! with { EdgeId = edge }, record.Timestamp, headers), FanOutTopology.DeliverySink);
     }
 
     /// <summary>Edges with a live connection of the user (of the one device, for a delivery addressed to a device).</summary>

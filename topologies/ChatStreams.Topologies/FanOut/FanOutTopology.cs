@@ -104,7 +104,7 @@ public static class FanOutTopology
                 // Read together with chat.sessions (key user id): same partition count, whatever chat.events has.
                 .AddRepartitionTopic(DeliveriesByUserTopic, topics.Sessions.Partitions)
                 // Sub-topology 1: deliveries by user x sessions -> edges, or a notification.
-                .AddSource(DeliveriesSource, Serdes.String, serdes.Delivery, deliveriesByUser)
+                .AddSource(DeliveriesSource, Serdes.String, routed, deliveriesByUser)
                 .AddSource(SessionsSource, Serdes.String, serdes.Session, Topics.ChatSessions)
                 .AddProcessor(SessionTableProcessor, () => new SessionTable(options, loggers.CreateLogger<SessionTable>()), SessionsSource)
                 .AddProcessor(DeliveryRouterProcessor, () => new DeliveryRouter(options, loggers.CreateLogger<DeliveryRouter>()), DeliveriesSource)
