@@ -8,4 +8,11 @@ namespace ChatStreams.Sinks;
 public interface ISinkWriter<T>
 {
     Task WriteAsync(IReadOnlyList<T> batch, CancellationToken ct);
+
+    /// <summary>
+    /// Partitions were assigned to this sink (at start, or after a rebalance moved some here): another instance may
+    /// have written their records meanwhile, so anything the writer remembers about the store is forgotten. Called on
+    /// the thread that calls <see cref="WriteAsync"/>, between batches.
+    /// </summary>
+    void OnPartitionsAssigned() { }
 }

@@ -74,7 +74,10 @@ public sealed class SinkRunner<T> where T : class
             config.TopicMetadataRefreshIntervalMs ??= (int)Math.Max(100, _options.TopicPatternRefresh.TotalMilliseconds);
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler((_, partitions) =>
-                _logger.LogInformation("Sink {Sink} was assigned {Partitions}.", _name, Describe(partitions)))
+            {
+                _logger.LogInformation("Sink {Sink} was assigned {Partitions}.", _name, Describe(partitions));
+                _writer.OnPartitionsAssigned();
+            })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 generations.Forget(partitions.Select(p => p.TopicPartition));

@@ -23,13 +23,30 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
     private const int KnownKindsLimit = 100_000;
     private readonly Dictionary<string, string> _kinds = [];
 
+    // The highest read seq landed per (conversation, member), remembered once the store has it: the store's lookup
+    // (max over the member's receipts rows) reads the member's whole receipts history, which grows by a row with every
+    // message they send, and ran for every batch. Only this sink writes receipts, and a conversation's receipts come
+    // from one partition of chat.receipts, so the marks stay the store's for as long as this sink owns the partitions;
+    // when partitions are (re)assigned another sink may have landed receipts meanwhile, so they are forgotten. Bounded
+    // like the kinds.
+    private const int KnownReadSeqsLimit = 200_000;
+    private readonly Dictionary<(string, string), long> _readSeqs = [];
+
     public async Task WriteAsync(IReadOnlyList<AnalyticsRecord> batch, CancellationToken ct)
     {
-        var rows = await BuildAsync(batch, ct);
+        var (rows, reads) = await BuildWithReadsAsync(batch, ct);
         if (!rows.IsEmpty) await store.WriteAsync(rows, ct);
+        // Only now: a batch that failed is built again from the marks the store has.
+        if (_readSeqs.Count > KnownReadSeqsLimit) _readSeqs.Clear();
+        foreach (var (member, seq) in reads.Marks) _readSeqs[member] = seq;
     }
 
-    public async Task<AnalyticsBatch> BuildAsync(IReadOnlyList<AnalyticsRecord> batch, CancellationToken ct)
+    public void OnPartitionsAssigned() => _readSeqs.Clear();
+
+    public async Task<AnalyticsBatch> BuildAsync(IReadOnlyList<AnalyticsRecord> batch, CancellationToken ct) =>
+        (await BuildWithReadsAsync(batch, ct)).Rows;
+
+    private async Task<(AnalyticsBatch Rows, ReadMarks Reads)> BuildWithReadsAsync(IReadOnlyList<AnalyticsRecord> batch, CancellationToken ct)
     {
         var events = batch.OfType<AnalyticsEventRecord>().Select(r => r.Event).ToList();
         var conversations = new List<ConversationRow>();
@@ -44,8 +61,7 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
         var deliveries = batch.OfType<AnalyticsDeliveryRecord>().Select(d => d.Row).ToList();
 
         var receipts = batch.OfType<AnalyticsReceiptRecord>().Select(r => ChatFacts.Receipt(r.Receipt)).ToList();
-        var reads = new ReadMarks(receipts.Count == 0 ? new Dictionary<(string, string), long>()
-            : await store.ReadSeqsAsync(receipts.Select(r => (r.ConversationId, r.UserId)).Distinct().ToList(), ct));
+        var reads = new ReadMarks(await ReadSeqsAsync(receipts.Select(r => (r.ConversationId, r.UserId)).Distinct().ToList(), ct));
         foreach (var receipt in receipts) reads.Apply(receipt);
 
         var presence = batch.OfType<AnalyticsPresenceRecord>().Select(p => p.Change).ToList();
@@ -54,14 +70,30 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
         foreach (var change in presence) intervals.Apply(change);
 
         // A record that came twice within one batch (a redelivery) makes one row: one INSERT may not carry a key twice.
-        return new AnalyticsBatch(
+        return (new AnalyticsBatch(
             [.. conversations.DistinctBy(r => r.ConversationId)],
             [.. messages.DistinctBy(r => (r.ConversationId, r.Seq))],
             [.. changes.DistinctBy(r => (r.ConversationId, r.Seq))],
             [.. deliveries.DistinctBy(r => (r.ConversationId, r.Seq, r.UserId, r.EdgeId, r.DeviceKey))],
             [.. receipts.DistinctBy(r => (r.ConversationId, r.UserId, r.DeliveredSeq, r.ReadSeq))],
             reads.Rows,
-            intervals.Changed);
+            intervals.Changed), reads);
+    }
+
+    /// <summary>Every member's read mark: remembered, or looked up (0 when the store has none).</summary>
+    private async Task<Dictionary<(string, string), long>> ReadSeqsAsync(List<(string ConversationId, string UserId)> members, CancellationToken ct)
+    {
+        var marks = new Dictionary<(string, string), long>();
+        var missing = new List<(string, string)>();
+        foreach (var member in members)
+            if (_readSeqs.TryGetValue(member, out var seq)) marks[member] = seq;
+            else missing.Add(member);
+        if (missing.Count > 0)
+        {
+            var stored = await store.ReadSeqsAsync(missing, ct);
+            foreach (var member in missing) marks[member] = stored.GetValueOrDefault(member);
+        }
+        return marks;
     }
 
     private async Task<Dictionary<string, string>> KindsAsync(List<ConversationRow> created, IEnumerable<string> needed, CancellationToken ct)

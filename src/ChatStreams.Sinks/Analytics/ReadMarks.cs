@@ -21,4 +21,7 @@ public sealed class ReadMarks(IReadOnlyDictionary<(string ConversationId, string
     }
 
     public IReadOnlyList<MessageReadRow> Rows => _rows;
+
+    /// <summary>Every member's read mark after the receipts applied: the stored ones, raised by the receipts.</summary>
+    public IReadOnlyDictionary<(string ConversationId, string UserId), long> Marks => _readSeqs;
 }
