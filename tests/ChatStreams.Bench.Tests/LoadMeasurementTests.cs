@@ -253,9 +253,18 @@ public class LoadMeasurementTests
         Assert.Contains("ChatStreams: highest rate holding p99 < 100 ms: **1,000 messages/s (10,000 deliveries/s)**", md);
         Assert.Contains("![Latency over time", md);
         Assert.Contains("at most once", md);
+        Assert.Contains("CPU speed probe (one core sorting 65,536 ints; lower is faster): 3,100 µs best, 3,250 µs median before the run, 4,020 µs best, 4,400 µs median after it.", md);
         // It replaces its own section only.
         var document = MarkdownSections.Replace("# Benchmarks\n\n## Sinks\n\nkept\n", LoadBenchReport.Heading, md);
         Assert.Contains("kept", document);
+    }
+
+    [Fact]
+    public void The_cpu_speed_probe_times_a_sort_and_its_best_is_no_slower_than_its_median()
+    {
+        var probe = CpuSpeedProbe.Measure(TimeSpan.FromMilliseconds(50));
+
+        Assert.InRange(probe.BestMicroseconds, 1, probe.MedianMicroseconds);
     }
 
     [Fact]
@@ -284,6 +293,7 @@ public class LoadMeasurementTests
             Assert.Equal("ChatStreams", root.GetProperty("systems")[0].GetProperty("system").GetString());
             Assert.Equal(80, root.GetProperty("systems")[0].GetProperty("scenarios")[0].GetProperty("phases")[0].GetProperty("latency").GetProperty("p99Ms").GetDouble());
             Assert.StartsWith("<svg", await File.ReadAllTextAsync(svg));
+            Assert.Equal(4_020, root.GetProperty("cpuSpeed").GetProperty("after").GetProperty("bestMicroseconds").GetDouble());
         }
         finally
         {
@@ -313,6 +323,9 @@ public class LoadMeasurementTests
             new LoadScenarioResult(rising, [Phase(500, 5, 10, 20, 8, 15, 0.5, 300), Phase(1000, 6, 12, 25, 9, 18, 0.6, 300), Phase(2000, 8, 20, 30, 12, 25, 0.8, 300)], 2000),
         ]);
         return new LoadBenchResult(new DateTime(2026, 12, 5), new MachineDescription(new DateOnly(2026, 12, 5), 2, "test CPU", "Linux", ".NET 10"),
-            "0.5, 0.4, 0.3", "1.5, 1.0, 0.5", 100, false, [chat, signalR]);
+            "0.5, 0.4, 0.3", "1.5, 1.0, 0.5", 100, false, [chat, signalR])
+        {
+            CpuSpeed = new CpuSpeedProbes(new CpuSpeedProbe(3_100, 3_250), new CpuSpeedProbe(4_020, 4_400)),
+        };
     }
 }

@@ -72,6 +72,7 @@ public static class LoadBenchCommand
         }
         var started = DateTime.UtcNow;
         var loadBefore = LoadAverage();
+        var speedBefore = CpuSpeedProbe.Measure();
         var systems = new List<LoadSystemResult>();
         try
         {
@@ -86,7 +87,10 @@ public static class LoadBenchCommand
             Console.Error.WriteLine($"the load benchmark failed: {e.Message}");
             return 1;
         }
-        var result = new LoadBenchResult(started, MachineDescription.Current(), loadBefore, LoadAverage(), settings.P99LimitMs, settings.Quick, systems);
+        var result = new LoadBenchResult(started, MachineDescription.Current(), loadBefore, LoadAverage(), settings.P99LimitMs, settings.Quick, systems)
+        {
+            CpuSpeed = new CpuSpeedProbes(speedBefore, CpuSpeedProbe.Measure()),
+        };
         var (json, svg) = await WriteResultsAsync(settings, result, ct);
 
         var outputFolder = Path.GetDirectoryName(Path.GetFullPath(settings.Output)) ?? ".";

@@ -18,7 +18,8 @@ public sealed class LoadBenchReport(LoadBenchSettings settings, LoadBenchResult 
         md.AppendLine(F($"Generated on {machine.Date:yyyy-MM-dd} (UTC) by `scripts/bench.sh`, i.e. `dotnet run -c Release --project src/ChatStreams.Bench -- load {CommandLine()}`."));
         if (result.Quick) md.AppendLine("**Smoke test (`--quick`): sizes too small to mean anything; run without `--quick` for the numbers.**");
         md.AppendLine(F($"Machine: {machine.Processors} × {machine.CpuModel}, {machine.OperatingSystem}; {machine.Runtime}. Load average (1, 5, 15 min) before the run " +
-                        $"{result.LoadAverageBefore}, after it {result.LoadAverageAfter}: anything well above the system's own share means other work shared the cores and the numbers are noisy."))
+                        $"{result.LoadAverageBefore}, after it {result.LoadAverageAfter}: anything well above the system's own share means other work shared the cores and the numbers are noisy." +
+                        SpeedText()))
           .AppendLine();
 
         md.AppendLine("**Systems**, each started by the benchmark on free loopback ports, on the same machine as the load generator, one after the other:");
@@ -111,6 +112,11 @@ public sealed class LoadBenchReport(LoadBenchSettings settings, LoadBenchResult 
               "holding the last seq per conversation; SignalR: joining their groups again)."
             : line + ".";
     }
+
+    /// <summary>The CPU speed probe's sort times: runs compare only at similar times (the machine's speed varies by day).</summary>
+    private string SpeedText() => result.CpuSpeed is { } speed
+        ? F($" CPU speed probe (one core sorting 65,536 ints; lower is faster): {speed.Before} before the run, {speed.After} after it.")
+        : "";
 
     private string WarmUpText => settings.WarmUp is { } w
         ? F($"Before the scenarios, a warm-up of {w.Conversations} groups of {w.Size} at {w.Rate:N0} messages/s for {w.Seconds:0.#} s (not reported).")

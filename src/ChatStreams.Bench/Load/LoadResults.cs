@@ -36,4 +36,10 @@ public sealed record LoadSystemResult(string System, string Description, double 
 
 /// <param name="LoadAverageBefore">/proc/loadavg (1, 5, 15 min) when the run started: other work on the machine skews the numbers.</param>
 public sealed record LoadBenchResult(DateTime StartedUtc, MachineDescription Machine, string LoadAverageBefore, string LoadAverageAfter,
-    double P99LimitMs, bool Quick, IReadOnlyList<LoadSystemResult> Systems);
+    double P99LimitMs, bool Quick, IReadOnlyList<LoadSystemResult> Systems)
+{
+    /// <summary>The machine's speed before the systems started and after the last stopped (null: not measured).</summary>
+    public CpuSpeedProbes? CpuSpeed { get; init; }
+}
+
+public sealed record CpuSpeedProbes(Reporting.CpuSpeedProbe Before, Reporting.CpuSpeedProbe After);
