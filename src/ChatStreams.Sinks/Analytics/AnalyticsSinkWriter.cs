@@ -32,21 +32,33 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
     private const int KnownReadSeqsLimit = 200_000;
     private readonly Dictionary<(string, string), long> _readSeqs = [];
 
+    // Each user's latest presence session (null: none), remembered the same way: the store's lookup ranks the user's
+    // whole presence_sessions history. chat.presence is keyed by user.
+    private const int KnownSessionsLimit = 200_000;
+    private readonly Dictionary<string, PresenceSessionRow?> _sessions = [];
+
     public async Task WriteAsync(IReadOnlyList<AnalyticsRecord> batch, CancellationToken ct)
     {
-        var (rows, reads) = await BuildWithReadsAsync(batch, ct);
+        var (rows, reads, intervals) = await BuildWithStateAsync(batch, ct);
         if (!rows.IsEmpty) await store.WriteAsync(rows, ct);
-        // Only now: a batch that failed is built again from the marks the store has.
+        // Only now: a batch that failed is built again from what the store has.
         if (_readSeqs.Count > KnownReadSeqsLimit) _readSeqs.Clear();
         foreach (var (member, seq) in reads.Marks) _readSeqs[member] = seq;
+        if (_sessions.Count > KnownSessionsLimit) _sessions.Clear();
+        foreach (var (user, session) in intervals.Latest) _sessions[user] = session;
     }
 
-    public void OnPartitionsAssigned() => _readSeqs.Clear();
+    public void OnPartitionsAssigned()
+    {
+        _readSeqs.Clear();
+        _sessions.Clear();
+    }
 
     public async Task<AnalyticsBatch> BuildAsync(IReadOnlyList<AnalyticsRecord> batch, CancellationToken ct) =>
-        (await BuildWithReadsAsync(batch, ct)).Rows;
+        (await BuildWithStateAsync(batch, ct)).Rows;
 
-    private async Task<(AnalyticsBatch Rows, ReadMarks Reads)> BuildWithReadsAsync(IReadOnlyList<AnalyticsRecord> batch, CancellationToken ct)
+    private async Task<(AnalyticsBatch Rows, ReadMarks Reads, PresenceIntervals Intervals)> BuildWithStateAsync(
+        IReadOnlyList<AnalyticsRecord> batch, CancellationToken ct)
     {
         var events = batch.OfType<AnalyticsEventRecord>().Select(r => r.Event).ToList();
         var conversations = new List<ConversationRow>();
@@ -65,8 +77,7 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
         foreach (var receipt in receipts) reads.Apply(receipt);
 
         var presence = batch.OfType<AnalyticsPresenceRecord>().Select(p => p.Change).ToList();
-        var intervals = new PresenceIntervals(presence.Count == 0 ? new Dictionary<string, PresenceSessionRow>()
-            : await store.LatestPresenceSessionsAsync(presence.Select(p => p.UserId).Distinct().ToList(), ct));
+        var intervals = new PresenceIntervals(await LatestSessionsAsync(presence.Select(p => p.UserId).Distinct().ToList(), ct));
         foreach (var change in presence) intervals.Apply(change);
 
         // A record that came twice within one batch (a redelivery) makes one row: one INSERT may not carry a key twice.
@@ -77,7 +88,23 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
             [.. deliveries.DistinctBy(r => (r.ConversationId, r.Seq, r.UserId, r.EdgeId, r.DeviceKey))],
             [.. receipts.DistinctBy(r => (r.ConversationId, r.UserId, r.DeliveredSeq, r.ReadSeq))],
             reads.Rows,
-            intervals.Changed), reads);
+            intervals.Changed), reads, intervals);
+    }
+
+    /// <summary>Every user's latest presence session: remembered, or looked up (null when the store has none).</summary>
+    private async Task<Dictionary<string, PresenceSessionRow?>> LatestSessionsAsync(List<string> users, CancellationToken ct)
+    {
+        var latest = new Dictionary<string, PresenceSessionRow?>();
+        var missing = new List<string>();
+        foreach (var user in users)
+            if (_sessions.TryGetValue(user, out var session)) latest[user] = session;
+            else missing.Add(user);
+        if (missing.Count > 0)
+        {
+            var stored = await store.LatestPresenceSessionsAsync(missing, ct);
+            foreach (var user in missing) latest[user] = stored.GetValueOrDefault(user);
+        }
+        return latest;
     }
 
     /// <summary>Every member's read mark: remembered, or looked up (0 when the store has none).</summary>

@@ -9,9 +9,10 @@ namespace ChatStreams.Sinks.Analytics;
 /// activity). Because the decision depends only on the latest stored session, applying the same changes again makes
 /// no new row and changes no closed one: a session is completed exactly once, idempotently.
 /// </summary>
-public sealed class PresenceIntervals(IReadOnlyDictionary<string, PresenceSessionRow> latestStored)
+/// <param name="latestStored">Each user's latest stored session; a user missing or mapped to null has none.</param>
+public sealed class PresenceIntervals(IReadOnlyDictionary<string, PresenceSessionRow?> latestStored)
 {
-    private readonly Dictionary<string, PresenceSessionRow> _latest = new(latestStored);
+    private readonly Dictionary<string, PresenceSessionRow?> _latest = new(latestStored);
     private readonly Dictionary<(string User, long Start), PresenceSessionRow> _changed = [];
 
     public void Apply(PresenceChange change)
@@ -35,4 +36,7 @@ public sealed class PresenceIntervals(IReadOnlyDictionary<string, PresenceSessio
 
     /// <summary>The sessions opened or closed, one row per session (its latest state).</summary>
     public IReadOnlyList<PresenceSessionRow> Changed => [.. _changed.Values];
+
+    /// <summary>Every user's latest session after the changes applied (null: none), the stored ones included.</summary>
+    public IReadOnlyDictionary<string, PresenceSessionRow?> Latest => _latest;
 }
