@@ -73,11 +73,13 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
         var deliveries = batch.OfType<AnalyticsDeliveryRecord>().Select(d => d.Row).ToList();
 
         var receipts = batch.OfType<AnalyticsReceiptRecord>().Select(r => ChatFacts.Receipt(r.Receipt)).ToList();
-        var reads = new ReadMarks(await ReadSeqsAsync(receipts.Select(r => (r.ConversationId, r.UserId)).Distinct().ToList(), ct));
+        var reads = new ReadMarks(await StoredAsync(receipts.Select(r => (r.ConversationId, r.UserId)).Distinct().ToList(), _readSeqs,
+            members => store.ReadSeqsAsync(members, ct), none: 0L));
         foreach (var receipt in receipts) reads.Apply(receipt);
 
         var presence = batch.OfType<AnalyticsPresenceRecord>().Select(p => p.Change).ToList();
-        var intervals = new PresenceIntervals(await LatestSessionsAsync(presence.Select(p => p.UserId).Distinct().ToList(), ct));
+        var intervals = new PresenceIntervals(await StoredAsync(presence.Select(p => p.UserId).Distinct().ToList(), _sessions,
+            users => store.LatestPresenceSessionsAsync(users, ct), none: (PresenceSessionRow?)null));
         foreach (var change in presence) intervals.Apply(change);
 
         // A record that came twice within one batch (a redelivery) makes one row: one INSERT may not carry a key twice.
@@ -107,20 +109,24 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
         return latest;
     }
 
-    /// <summary>Every member's read mark: remembered, or looked up (0 when the store has none).</summary>
-    private async Task<Dictionary<(string, string), long>> ReadSeqsAsync(List<(string ConversationId, string UserId)> members, CancellationToken ct)
+    /// <summary>
+    /// What the store has for each key: remembered, or looked up in one call for the keys not remembered; a key the
+    /// store has nothing for gets <paramref name="none"/>.
+    /// </summary>
+    private static async Task<Dictionary<TKey, TValue>> StoredAsync<TKey, TValue, TStored>(List<TKey> keys, Dictionary<TKey, TValue> remembered,
+        Func<List<TKey>, Task<IReadOnlyDictionary<TKey, TStored>>> lookUp, TValue none) where TKey : notnull where TStored : TValue
     {
-        var marks = new Dictionary<(string, string), long>();
-        var missing = new List<(string, string)>();
-        foreach (var member in members)
-            if (_readSeqs.TryGetValue(member, out var seq)) marks[member] = seq;
-            else missing.Add(member);
+        var values = new Dictionary<TKey, TValue>();
+        var missing = new List<TKey>();
+        foreach (var key in keys)
+            if (remembered.TryGetValue(key, out var value)) values[key] = value;
+            else missing.Add(key);
         if (missing.Count > 0)
         {
-            var stored = await store.ReadSeqsAsync(missing, ct);
-            foreach (var member in missing) marks[member] = stored.GetValueOrDefault(member);
+            var stored = await lookUp(missing);
+            foreach (var key in missing) values[key] = stored.TryGetValue(key, out var found) ? found : none;
         }
-        return marks;
+        return values;
     }
 
     private async Task<Dictionary<string, string>> KindsAsync(List<ConversationRow> created, IEnumerable<string> needed, CancellationToken ct)
