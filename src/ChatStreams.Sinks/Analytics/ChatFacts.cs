@@ -58,8 +58,6 @@ public static class ChatFacts
 
     public static string Kind(ConversationKind kind) => kind == ConversationKind.Direct ? "direct" : "group";
 
-    public static string EventType(object payload) => EventType(payload.GetType().Name);
-
     /// <summary>The event_type column of a payload by its record name (the class's and the Avro schema's).</summary>
     public static string EventType(string payloadName) => payloadName switch
     {
