@@ -51,6 +51,8 @@ public sealed class EdgeMetrics : IDisposable
         if (sockets == 0) return;
         var payload = delivery.Payload is chatstreams.v1.ChatEvent e ? e.Payload.GetType().Name : delivery.Payload.GetType().Name;
         _framesSent.Add(sockets, new KeyValuePair<string, object?>("payload", payload));
+        // A receipt carried by the issuer's event counts as the receipt delivery it replaces.
+        if (delivery.WithIssuerReceipt) _framesSent.Add(sockets, new KeyValuePair<string, object?>("payload", nameof(chatstreams.v1.ReceiptUpdate)));
         if (delivery.Payload is not chatstreams.v1.ChatEvent { CommandIssuedAt: { } issued } chatEvent) return;
         var now = DateTime.UtcNow;
         _endToEnd.Record(Math.Max(0, (now - Utc(issued)).TotalMilliseconds));

@@ -39,4 +39,25 @@ public sealed class ReceiptsAndTypingTests(ChatSystem system)
         await bobDevice.WaitForAsync(f => ChatClient.Type(f) == "typing" && ChatClient.Str(f, "state") == "stop");
         Assert.DoesNotContain(aliceDevice.Frames, f => ChatClient.Type(f) == "typing");
     }
+
+    [Fact]
+    public async Task A_reply_reads_the_messages_before_it_the_sender_learns_it_on_the_other_edge_and_the_replier_s_device_too()
+    {
+        var alice = await ChatUser.RegisterAsync(system);
+        var bob = await ChatUser.RegisterAsync(system);
+        var conversation = await alice.CreateConversationAsync("direct", [bob]);
+        await using var aliceDevice = await alice.ConnectAsync();
+        await using var bobDevice = await Edges.ConnectOnAsync(bob, notEdge: Edges.Of(aliceDevice));
+
+        await aliceDevice.SendMessageAsync(conversation, "q1", "a question");   // seq 2
+        await bobDevice.WaitForSeqAsync(conversation, 2);
+        await bobDevice.SendMessageAsync(conversation, "a1", "an answer");      // seq 3: bob's read mark moves to it
+
+        static bool ReadBy(System.Text.Json.JsonElement f, string user, long seq) => ChatClient.Type(f) == "receipt"
+            && ChatClient.Str(f, "userId") == user && ChatClient.Str(f, "status") == "read" && f.GetProperty("seq").GetInt64() == seq;
+        await aliceDevice.WaitForAsync(f => ReadBy(f, bob.UserId, 3));   // the sender whose message it covers
+        await bobDevice.WaitForAsync(f => ReadBy(f, bob.UserId, 3));     // the replier's own device
+        await aliceDevice.WaitForAsync(f => ReadBy(f, alice.UserId, 2)); // alice's own message moved her mark too
+        Assert.DoesNotContain(bobDevice.Frames, f => ReadBy(f, alice.UserId, 2)); // bob sent nothing alice's mark covers
+    }
 }

@@ -36,7 +36,8 @@ public sealed class TopologiesBenchReport(TopologiesBenchSettings settings, Mach
 
         md.AppendLine(string.Create(Numbers, $"**Throughput.** Each size's burst (after its latency run, below) is produced as fast as the producer takes it; the rate runs from the first produce call to the last " +
                                 $"delivery seen, so ramp-up and drain are in it. A delivery is one Delivery record of a MessageSent event (one per member); each message " +
-                                $"also moves its sender's read mark, a ReceiptUpdate delivered to the sender and to the senders it covers, which is load but not counted."))
+                                $"also moves its sender's read mark, a ReceiptUpdate written to chat.receipts and carried by the event's deliveries to the sender and to the senders it covers, " +
+                                $"which is load but not counted."))
           .AppendLine();
         md.AppendLine("| members | conversations | messages | messages/s | deliveries/s | seconds |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|");

@@ -67,6 +67,9 @@ public sealed partial class ClientConnection : ILiveTailFollower
         {
             case ChatEvent chatEvent:
                 Enqueue(new OutboundItem.Event(chatEvent));
+                // The issuer's receipt that came with their own event: the same frames a receipt delivery would bring.
+                if (delivery.WithIssuerReceipt && chatEvent.IssuerReceipt is { } receipt)
+                    foreach (var frame in ServerFrames.Receipts(receipt)) Send(frame);
                 break;
             case ReceiptUpdate update:
                 foreach (var frame in ServerFrames.Receipts(update)) Send(frame);

@@ -491,6 +491,36 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_event_delivered_with_its_issuers_receipt_brings_the_receipt_frames_and_without_the_mark_it_does_not()
+    {
+        await using var h = new ConnectionHarness(kafka);
+        var log = Direct("d1", 2);
+        foreach (var e in log.Events) h.Apply(e);
+        await h.PingAsync();
+        var (first, second) = (log.Events[1], log.Events[2]);
+        first.IssuerReceipt = new ReceiptUpdate
+        {
+            ConversationId = "d1", UserId = first.UserId, DeliveredSeq = first.Seq, ReadSeq = first.Seq, At = ConversationLog.Epoch,
+            ReadByAllSeq = 1, DeliveredToAllSeq = 1, CoveredSenders = ["alice"], CarriedBySeq = first.Seq,
+        };
+        second.IssuerReceipt = new ReceiptUpdate
+        {
+            ConversationId = "d1", UserId = second.UserId, DeliveredSeq = second.Seq, ReadSeq = second.Seq, At = ConversationLog.Epoch, CarriedBySeq = second.Seq,
+        };
+        h.Connection.Deliver(Delivery(log.Events[0]));
+        var marked = Delivery(first);
+        marked.WithIssuerReceipt = true;
+        h.Connection.Deliver(marked);
+        h.Connection.Deliver(Delivery(second)); // carries a receipt, but not for this recipient
+
+        var frames = await FlushAsync(h);
+        Assert.Equal(["d1:1", "d1:2", "d1:3"], Sequenced(frames));
+        var receipts = frames.Where(f => Type(f) == "receipt").ToList();
+        Assert.Equal([("delivered", first.Seq), ("read", first.Seq)], receipts.Select(f => (Str(f, "status")!, f.GetProperty("seq").GetInt64())));
+        Assert.All(receipts, f => Assert.Equal((first.UserId, "d1"), (Str(f, "userId"), Str(f, "conversationId"))));
+    }
+
+    [Fact]
     public async Task A_client_close_ends_the_connection_as_client_closed()
     {
         var h = new ConnectionHarness(kafka);

@@ -32,8 +32,10 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreContract, IDisposable
         var events = new[] { c.Created("alice", ["alice"]), c.Sent("alice", "from the old days") };
         await store.ApplyAsync(events, [], default);
 
-        // Re-encode the stored rows with the old schema: the current one minus the fields added for encryption.
+        // Re-encode the stored rows with the old schema: the current one minus the fields added for encryption (and
+        // minus the issuer's receipt, which came later and is never stored).
         var current = System.Text.Json.Nodes.JsonNode.Parse(chatstreams.v1.ChatEvent._SCHEMA.ToString())!;
+        current["fields"]!.AsArray().Remove(current["fields"]!.AsArray().Single(f => (string)f!["name"]! == "issuerReceipt"));
         foreach (var record in current["fields"]!.AsArray().Single(f => (string)f!["name"]! == "payload")!["type"]!.AsArray())
         {
             var fields = record!["fields"]!.AsArray();
@@ -60,6 +62,41 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreContract, IDisposable
         var sent = Assert.IsType<chatstreams.v1.MessageSent>(items[1].Event.Payload);
         Assert.Equal("from the old days", sent.Body);
         Assert.Null(sent.Ciphertext);
+    }
+
+    /// <summary>
+    /// The issuer's receipt rides with the live event only: a row holds the event as the schema before that field
+    /// existed wrote it, so rows of either version read alike and history never returns a stale receipt.
+    /// </summary>
+    [Fact]
+    public async Task An_events_issuer_receipt_is_not_stored_and_the_row_is_what_the_schema_before_it_wrote()
+    {
+        var path = _folder.Sub("issuer-receipt.db");
+        var store = new SqliteHistoryStore(path);
+        var c = new ChatEvents("c1");
+        var created = c.Created("alice", ["alice"]);
+        var sent = c.Sent("alice", "hello");
+        sent.IssuerReceipt = new chatstreams.v1.ReceiptUpdate
+        {
+            ConversationId = "c1", UserId = "alice", DeliveredSeq = sent.Seq, ReadSeq = sent.Seq, At = sent.OccurredAt, CarriedBySeq = sent.Seq,
+        };
+        await store.ApplyAsync([created, sent], [], default);
+
+        var items = await store.EventsAsync("c1", "alice", 0, long.MaxValue, 10, newestFirst: false, default);
+        Assert.Equal("hello", Assert.IsType<chatstreams.v1.MessageSent>(items[1].Event.Payload).Body);
+        Assert.All(items, item => Assert.Null(item.Event.IssuerReceipt));
+
+        var before = System.Text.Json.Nodes.JsonNode.Parse(chatstreams.v1.ChatEvent._SCHEMA.ToString())!;
+        before["fields"]!.AsArray().Remove(before["fields"]!.AsArray().Single(f => (string)f!["name"]! == "issuerReceipt"));
+        using var expected = new MemoryStream();
+        sent.IssuerReceipt = null;
+        new Avro.Specific.SpecificDatumWriter<chatstreams.v1.ChatEvent>(Avro.Schema.Parse(before.ToJsonString())).Write(sent, new Avro.IO.BinaryEncoder(expected));
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT record FROM events WHERE conversation_id = 'c1' AND seq = $s";
+        select.Parameters.AddWithValue("$s", sent.Seq);
+        Assert.Equal(expected.ToArray(), (byte[])(await select.ExecuteScalarAsync())!);
     }
 
     [Fact]

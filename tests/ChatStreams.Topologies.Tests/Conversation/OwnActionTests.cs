@@ -12,11 +12,20 @@ public sealed class OwnActionTests(ChatRegistry registry)
     private static readonly ChatUser Alice = new("alice");
     private static readonly ChatUser Bob = new("bob");
 
+    /// <summary>
+    /// The receipt update of the issuer's own event: on chat.receipts marked as carried by the event, and inside the
+    /// event (which brings its frames to the recipients).
+    /// </summary>
     private static ReceiptUpdate OwnReceipt(ConversationDriver chat, ChatCommand command, long seq)
     {
-        Assert.Equal(seq, Assert.Single(chat.Process(command)).Seq);
+        var chatEvent = Assert.Single(chat.Process(command));
+        Assert.Equal(seq, chatEvent.Seq);
         var receipt = Assert.Single(chat.Receipts.ReadValuesToList());
-        Assert.Equal(command.UserId, receipt.UserId);
+        Assert.Equal((command.UserId, seq), (receipt.UserId, receipt.CarriedBySeq));
+        var carried = Assert.IsType<ReceiptUpdate>(chatEvent.IssuerReceipt);
+        Assert.Equal((receipt.UserId, receipt.DeliveredSeq, receipt.ReadSeq, receipt.ReadByAllSeq, receipt.DeliveredToAllSeq, receipt.At, receipt.CarriedBySeq),
+            (carried.UserId, carried.DeliveredSeq, carried.ReadSeq, carried.ReadByAllSeq, carried.DeliveredToAllSeq, carried.At, carried.CarriedBySeq));
+        Assert.Equal(receipt.CoveredSenders, carried.CoveredSenders);
         return receipt;
     }
 
@@ -51,8 +60,10 @@ public sealed class OwnActionTests(ChatRegistry registry)
         chat.Given(Alice.CreateGroup("g1", ["bob"]));
         Assert.Equal(2, OwnReceipt(chat, Alice.Add("g1", "carol"), 2).ReadSeq);
 
-        Assert.Equal(3, Assert.Single(chat.Process(Bob.Leave("g1"))).Seq);
+        var left = Assert.Single(chat.Process(Bob.Leave("g1")));
+        Assert.Equal(3, left.Seq);
         Assert.True(chat.Receipts.IsEmpty); // bob is gone: no receipt state is created for him
+        Assert.Null(left.IssuerReceipt);
     }
 
     [Fact]

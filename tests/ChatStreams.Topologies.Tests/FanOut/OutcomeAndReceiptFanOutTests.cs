@@ -103,6 +103,42 @@ public sealed class OutcomeAndReceiptFanOutTests(ChatRegistry registry)
     }
 
     [Fact]
+    public void An_issuers_receipt_rides_on_the_deliveries_of_their_event_to_the_member_and_covered_senders_and_its_chat_receipts_copy_makes_none()
+    {
+        using var rig = new FanOutRig(registry.Serdes);
+        string[] members = ["alice", "bob", "carol", "dave", "erin"];
+        foreach (var user in members) rig.Connect(user, user + "-phone", "edge-1");
+        rig.Pipe(Created("g", "alice", members), Message("g", 2, "alice"), Message("g", 3, "bob"), Message("g", 4, "erin"));
+        rig.ReadDeliveries();
+
+        // carol's message moves her read mark over the messages of alice, bob and erin.
+        var sent = Message("g", 5, "carol");
+        sent.IssuerReceipt = Receipt("g", "carol", 5, 5, "alice", "bob", "erin");
+        sent.IssuerReceipt.CarriedBySeq = 5;
+        rig.Pipe(sent);
+        rig.Pipe(sent.IssuerReceipt); // the same update on chat.receipts, marked as carried
+        var deliveries = rig.ReadDeliveries();
+        Assert.All(deliveries, d => Assert.Equal(5, d.Event?.Seq));
+        Assert.Equal(["alice", "bob", "carol", "erin"], deliveries.Where(d => d.Delivery.WithIssuerReceipt).Select(d => d.Key).Order().ToList());
+        Assert.False(Assert.Single(deliveries, d => d.Key == "dave").Delivery.WithIssuerReceipt);
+
+        // alice removes erin, whose message her mark now covers: the removed member gets the event, not the receipt.
+        var removed = Removed("g", 6, "alice", "erin");
+        removed.IssuerReceipt = Receipt("g", "alice", 6, 6, "carol", "erin");
+        removed.IssuerReceipt.CarriedBySeq = 6;
+        rig.Pipe(removed);
+        deliveries = rig.ReadDeliveries();
+        Assert.Equal(members, deliveries.Select(d => d.Key).Order().ToList());
+        Assert.Equal(["alice", "carol"], deliveries.Where(d => d.Delivery.WithIssuerReceipt).Select(d => d.Key).Order().ToList());
+
+        // An event without a receipt marks nobody; an update travelling alone still goes out on its own.
+        rig.Pipe(Message("g", 7, "bob"));
+        Assert.DoesNotContain(rig.ReadDeliveries(), d => d.Delivery.WithIssuerReceipt);
+        rig.Pipe(Receipt("g", "dave", 7, 7, "bob"));
+        Assert.Equal(["bob", "dave"], rig.ReadDeliveries().Select(d => d.Key).Order().ToList());
+    }
+
+    [Fact]
     public void A_receipt_covering_no_message_goes_to_the_members_own_devices_only_and_offline_recipients_get_no_notification()
     {
         using var rig = new FanOutRig(registry.Serdes);

@@ -68,15 +68,15 @@ public sealed partial class Sequencer
         }
 
         var created = new ConversationHead { Kind = create.Kind, Title = title, Encrypted = create.Encrypted };
-        var seq = Emit(command, created, new ConversationCreated { Kind = create.Kind, Title = title, Members = members, Admins = admins, Encrypted = create.Encrypted });
+        var chatEvent = Sequence(command, created, new ConversationCreated { Kind = create.Kind, Title = title, Members = members, Admins = admins, Encrypted = create.Encrypted });
         foreach (var member in members)
         {
             var role = admins.Contains(member, StringComparer.Ordinal) ? MemberRole.Admin : MemberRole.Member;
-            _members.Put(StoreKeys.Of(command.ConversationId, member), new MemberEntry(role, seq));
-            _ledger.Join(created, command.ConversationId, member, seq);
+            _members.Put(StoreKeys.Of(command.ConversationId, member), new MemberEntry(role, chatEvent.Seq));
+            _ledger.Join(created, command.ConversationId, member, chatEvent.Seq);
             created.MemberCount++;
         }
-        ReadOwn(command, created, seq);
+        Publish(command, created, chatEvent);
         _conversations.Put(command.ConversationId, created);
     }
 
@@ -100,11 +100,11 @@ public sealed partial class Sequencer
             Reject(command, head, RejectionCodes.GroupFull, $"the group has {head.MemberCount} members, the most allowed is {options.MaxGroupMembers}");
             return;
         }
-        var seq = Emit(command, head, new MemberAdded { MemberId = add.MemberId, Role = add.Role });
-        _members.Put(key, new MemberEntry(add.Role, seq));
-        _ledger.Join(head, command.ConversationId, add.MemberId, seq);
+        var chatEvent = Sequence(command, head, new MemberAdded { MemberId = add.MemberId, Role = add.Role });
+        _members.Put(key, new MemberEntry(add.Role, chatEvent.Seq));
+        _ledger.Join(head, command.ConversationId, add.MemberId, chatEvent.Seq);
         head.MemberCount++;
-        ReadOwn(command, head, seq);
+        Publish(command, head, chatEvent);
         _conversations.Put(command.ConversationId, head);
     }
 
@@ -124,11 +124,11 @@ public sealed partial class Sequencer
             Reject(command, head, RejectionCodes.NotFound, $"{remove.MemberId} is not a member of this conversation");
             return;
         }
-        var seq = Emit(command, head, new MemberRemoved { MemberId = remove.MemberId! });
+        var chatEvent = Sequence(command, head, new MemberRemoved { MemberId = remove.MemberId! });
         _members.Delete(key);
         _ledger.Leave(head, command.ConversationId, remove.MemberId!);
         head.MemberCount--;
-        ReadOwn(command, head, seq);
+        Publish(command, head, chatEvent);
         _conversations.Put(command.ConversationId, head);
     }
 

@@ -36,14 +36,14 @@ public sealed partial class Sequencer
         if (head.Encrypted ? !ValidCiphertext(command, head, send) : !ValidPlaintext(command, head, send)) return;
 
         var eventId = EventIds.For(command.CommandId, MessageSent._SCHEMA.Name);
-        var seq = Emit(command, head, new MessageSent
+        var chatEvent = Sequence(command, head, new MessageSent
         {
             MessageId = eventId, Body = send.Body ?? "", Attachments = send.Attachments ?? [], Ciphertext = send.Ciphertext,
         });
-        if (dedupKey is not null) _dedup.Put(dedupKey, new DedupEntry(seq, eventId, command.CommandId), _record.Timestamp);
-        _messages.Put(StoreKeys.Seq(command.ConversationId, seq), new MessageAuthor(command.UserId));
+        if (dedupKey is not null) _dedup.Put(dedupKey, new DedupEntry(chatEvent.Seq, eventId, command.CommandId), _record.Timestamp);
+        _messages.Put(StoreKeys.Seq(command.ConversationId, chatEvent.Seq), new MessageAuthor(command.UserId));
 
-        ReadOwn(command, head, seq);
+        Publish(command, head, chatEvent);
         _conversations.Put(command.ConversationId, head);
     }
 
@@ -63,7 +63,7 @@ public sealed partial class Sequencer
             return;
         }
         if (!ValidBody(command, head!, edit.Body, allowEmpty: false)) return;
-        ReadOwn(command, head!, Emit(command, head!, new MessageEdited { TargetSeq = edit.TargetSeq, Body = edit.Body }));
+        Publish(command, head!, Sequence(command, head!, new MessageEdited { TargetSeq = edit.TargetSeq, Body = edit.Body }));
         _conversations.Put(command.ConversationId, head!);
     }
 
@@ -77,9 +77,9 @@ public sealed partial class Sequencer
             Reject(command, head, RejectionCodes.NotAuthor, "only the sender of a message or an admin of the group can delete it");
             return;
         }
-        // Marked before Emit, which drops the entry if the target is the one leaving the editable window.
+        // Marked before Sequence, which drops the entry if the target is the one leaving the editable window.
         _messages.Put(StoreKeys.Seq(command.ConversationId, delete.TargetSeq), target with { Deleted = true });
-        ReadOwn(command, head, Emit(command, head, new MessageDeleted { TargetSeq = delete.TargetSeq }));
+        Publish(command, head, Sequence(command, head, new MessageDeleted { TargetSeq = delete.TargetSeq }));
         _conversations.Put(command.ConversationId, head);
     }
 
@@ -92,7 +92,7 @@ public sealed partial class Sequencer
             Reject(command, head, RejectionCodes.InvalidCommand, "a reaction is exactly one emoji");
             return;
         }
-        ReadOwn(command, head!, Emit(command, head!, new ReactionChanged { TargetSeq = react.TargetSeq, Emoji = react.Emoji, Action = react.Action }));
+        Publish(command, head!, Sequence(command, head!, new ReactionChanged { TargetSeq = react.TargetSeq, Emoji = react.Emoji, Action = react.Action }));
         _conversations.Put(command.ConversationId, head!);
     }
 

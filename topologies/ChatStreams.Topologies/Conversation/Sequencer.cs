@@ -89,26 +89,37 @@ public sealed partial class Sequencer(ConversationOptions options, ILogger logge
         return member;
     }
 
-    /// <summary>Assigns the next seq and emits the event; the caller saves the head once it is done changing it.</summary>
-    private long Emit(ChatCommand command, ConversationHead head, ISpecificRecord payload)
+    /// <summary>
+    /// Assigns the next seq and builds its event. The caller applies what the event changes to the state, then
+    /// <see cref="Publish"/>es it; nothing is emitted before that.
+    /// </summary>
+    private ChatEvent Sequence(ChatCommand command, ConversationHead head, ISpecificRecord payload)
     {
         var seq = ++head.LastSeq;
-        Forward(command, Event(command, seq, payload));
         // Every seq passes here once, so dropping the one that just left the editable window keeps the messages
         // store at EditableMessages entries per conversation whatever kinds of events came between.
         if (seq > options.EditableMessages) _messages.Delete(StoreKeys.Seq(command.ConversationId, seq - options.EditableMessages));
-        return seq;
+        return Event(command, seq, payload);
     }
 
     /// <summary>
-    /// What a member does themself they have seen: their own event moves their read mark to it (so it never counts
-    /// as unread for them), and their devices get the receipt update.
+    /// Emits a sequenced event of a member's own doing. What a member does themself they have seen: the event moves
+    /// their read mark to it (so it never counts as unread for them). The receipt update that makes travels inside the
+    /// event (<see cref="ChatEvent.IssuerReceipt"/>), so the fan-out hands its frames to the recipients with the
+    /// event's deliveries instead of one more delivery each; it is also written to chat.receipts, marked as carried,
+    /// for the receipt state's readers.
     /// </summary>
-    private void ReadOwn(ChatCommand command, ConversationHead head, long seq)
+    private void Publish(ChatCommand command, ConversationHead head, ChatEvent chatEvent)
     {
-        if (_members.Get(StoreKeys.Of(command.ConversationId, command.UserId)) is null) return; // left with this event
-        if (_ledger.Advance(head, command.ConversationId, command.UserId, ReceiptStatus.Read, seq, command.IssuedAt) is { } receipt)
-            Forward(command, receipt);
+        var stillMember = _members.Get(StoreKeys.Of(command.ConversationId, command.UserId)) is not null; // not when they left with this event
+        var receipt = stillMember ? _ledger.Advance(head, command.ConversationId, command.UserId, ReceiptStatus.Read, chatEvent.Seq, command.IssuedAt) : null;
+        if (receipt is not null)
+        {
+            receipt.CarriedBySeq = chatEvent.Seq;
+            chatEvent.IssuerReceipt = receipt;
+        }
+        Forward(command, chatEvent);
+        if (receipt is not null) Forward(command, receipt);
     }
 
     /// <summary>

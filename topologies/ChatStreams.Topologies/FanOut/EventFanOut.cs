@@ -111,10 +111,21 @@ internal sealed class EventFanOut(ILogger<EventFanOut> logger) : IProcessor<stri
                 Seq = chatEvent.Seq,
                 CreatedAt = createdAt,
                 Payload = chatEvent,
+                WithIssuerReceipt = GetsIssuerReceipt(chatEvent, member),
             };
             _context.Forward(new Record<string, RoutedDelivery>(member, new RoutedDelivery(null, delivery), record.Timestamp, headers), FanOutTopology.ToUsersSink);
         }
     }
+
+    /// <summary>
+    /// Whether a member gets the receipt frames of the update the event carries: the same recipients as a receipt
+    /// update travelling alone (<see cref="ReceiptFanOut"/>) — the member it is about and the senders it newly covers —
+    /// who are members after the event, so not the member this event removes.
+    /// </summary>
+    private static bool GetsIssuerReceipt(ChatEvent chatEvent, string member) =>
+        chatEvent.IssuerReceipt is { } receipt
+        && (member == receipt.UserId || receipt.CoveredSenders?.Contains(member) == true)
+        && !(chatEvent.Payload is MemberRemoved removed && removed.MemberId == member);
 
     /// <summary>Only a message can become a push notification, and only a group's banner shows a title.</summary>
     private static Headers? TitleHeaders(Headers? headers, ChatEvent chatEvent, FanOutConversation conversation) =>

@@ -8,7 +8,8 @@ namespace ChatStreams.Topologies.FanOut;
 /// <summary>
 /// Sub-topology 0, chat.receipts (key: conversation id). A receipt update goes to the member it is about (their other
 /// devices sync read state) and to the senders whose messages it newly covers (their ticks turn), if they are still
-/// members; nobody else, so a read in a 1,000-member group does not become 1,000 frames.
+/// members; nobody else, so a read in a 1,000-member group does not become 1,000 frames. An update the issuer's own
+/// event carries (<see cref="ReceiptUpdate.CarriedBySeq"/>) reaches them with that event's deliveries instead.
 /// </summary>
 internal sealed class ReceiptFanOut(ILogger<ReceiptFanOut> logger) : IProcessor<string, ReceiptUpdate, string, RoutedDelivery>
 {
@@ -29,6 +30,9 @@ internal sealed class ReceiptFanOut(ILogger<ReceiptFanOut> logger) : IProcessor<
             logger.LogWarning("Dropped a receipt update without a usable conversation id or filed under another key (key '{Key}').", record.Key);
             return;
         }
+        // The issuer's own event carries this update to the same recipients (EventFanOut marks their deliveries): a
+        // delivery of its own here would be a second copy of the same frames. Half of a group's records at load.
+        if (update.CarriedBySeq > 0) return;
         var recipients = new[] { update.UserId }.Concat(update.CoveredSenders ?? [])
             .Where(user => _members.IsMember(update.ConversationId, user))
             .Distinct(StringComparer.Ordinal)

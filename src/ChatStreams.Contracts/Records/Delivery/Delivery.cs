@@ -50,6 +50,13 @@ public sealed class Delivery : ISpecificRecord
     /// <remarks>One of <see cref="ChatEvent"/>, <see cref="ReceiptUpdate"/>, <see cref="PresenceChange"/>, <see cref="CommandOutcome"/> (Avro union; the C# type is object as Avro's code generator maps it).</remarks>
     public required object Payload { get; set; }
 
+    /// <summary>
+    /// True when this recipient also gets the receipt update its <see cref="ChatEvent"/> carries
+    /// (<see cref="ChatEvent.IssuerReceipt"/>): they are that update's member or a sender whose messages it newly
+    /// covers, and still a member. The edge sends the update's receipt frames with the event's frame.
+    /// </summary>
+    public bool WithIssuerReceipt { get; set; }
+
     /// <inheritdoc/>
     public object? Get(int fieldPos) => fieldPos switch
     {
@@ -59,6 +66,7 @@ public sealed class Delivery : ISpecificRecord
         3 => Seq,
         4 => CreatedAt,
         5 => Payload,
+        6 => WithIssuerReceipt,
         _ => throw new AvroRuntimeException($"Bad index {fieldPos} in Delivery.Get"),
     };
 
@@ -73,6 +81,7 @@ public sealed class Delivery : ISpecificRecord
             case 3: Seq = (long?)fieldValue; break;
             case 4: CreatedAt = (DateTime)fieldValue!; break;
             case 5: Payload = fieldValue!; break;
+            case 6: WithIssuerReceipt = (bool)fieldValue!; break;
             default: throw new AvroRuntimeException($"Bad index {fieldPos} in Delivery.Put");
         }
     }

@@ -81,6 +81,14 @@ public sealed class ChatEvent : ISpecificRecord
     /// <remarks>One of <see cref="ConversationCreated"/>, <see cref="MemberAdded"/>, <see cref="MemberRemoved"/>, <see cref="MessageSent"/>, <see cref="MessageEdited"/>, <see cref="MessageDeleted"/>, <see cref="ReactionChanged"/>, <see cref="CommandRejected"/>, <see cref="CommandDeduplicated"/> (Avro union; the C# type is object as Avro's code generator maps it).</remarks>
     public required object Payload { get; set; }
 
+    /// <summary>
+    /// The receipt update this event caused for its issuer (their read mark moved to this event), carried with it so
+    /// the recipients it concerns get its receipt frames with the event (the fan-out marks them on their deliveries,
+    /// <see cref="Delivery.WithIssuerReceipt"/>); the same update is on chat.receipts with
+    /// <see cref="ReceiptUpdate.CarriedBySeq"/> = seq. Null when the issuer's marks did not move.
+    /// </summary>
+    public ReceiptUpdate? IssuerReceipt { get; set; }
+
     /// <inheritdoc/>
     public object? Get(int fieldPos) => fieldPos switch
     {
@@ -96,6 +104,7 @@ public sealed class ChatEvent : ISpecificRecord
         9 => CommandIssuedAt,
         10 => Trace,
         11 => Payload,
+        12 => IssuerReceipt,
         _ => throw new AvroRuntimeException($"Bad index {fieldPos} in ChatEvent.Get"),
     };
 
@@ -116,6 +125,7 @@ public sealed class ChatEvent : ISpecificRecord
             case 9: CommandIssuedAt = (DateTime?)fieldValue; break;
             case 10: Trace = (TraceContext?)fieldValue; break;
             case 11: Payload = fieldValue!; break;
+            case 12: IssuerReceipt = (ReceiptUpdate?)fieldValue; break;
             default: throw new AvroRuntimeException($"Bad index {fieldPos} in ChatEvent.Put");
         }
     }

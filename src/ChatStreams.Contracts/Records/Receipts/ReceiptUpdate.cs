@@ -60,6 +60,13 @@ public sealed class ReceiptUpdate : ISpecificRecord
     /// </summary>
     public IList<string> CoveredSenders { get; set; } = [];
 
+    /// <summary>
+    /// Seq of the conversation event that carries this update to its recipients: the issuer's own event moved their
+    /// read mark, and the event (its <see cref="ChatEvent.IssuerReceipt"/>) brings the receipt frames to them, so the
+    /// fan-out sends no delivery of its own for the update. 0 when the update travels alone.
+    /// </summary>
+    public long CarriedBySeq { get; set; }
+
     /// <inheritdoc/>
     public object? Get(int fieldPos) => fieldPos switch
     {
@@ -71,6 +78,7 @@ public sealed class ReceiptUpdate : ISpecificRecord
         5 => ReadByAllSeq,
         6 => DeliveredToAllSeq,
         7 => CoveredSenders,
+        8 => CarriedBySeq,
         _ => throw new AvroRuntimeException($"Bad index {fieldPos} in ReceiptUpdate.Get"),
     };
 
@@ -87,6 +95,7 @@ public sealed class ReceiptUpdate : ISpecificRecord
             case 5: ReadByAllSeq = (long)fieldValue!; break;
             case 6: DeliveredToAllSeq = (long)fieldValue!; break;
             case 7: CoveredSenders = (IList<string>)fieldValue!; break;
+            case 8: CarriedBySeq = (long)fieldValue!; break;
             default: throw new AvroRuntimeException($"Bad index {fieldPos} in ReceiptUpdate.Put");
         }
     }
