@@ -63,7 +63,9 @@ public sealed class LiveEventFeed(
     {
         var config = KafkaClientConfigs.Consumer(kafka.Value, $"{edge.Value.Id}-feed", $"chatstreams-edge-{edge.Value.Id}-feed");
         config.EnablePartitionEof = true;
-        config.FetchWaitMaxMs = 20;
+        // A parked fetch is answered as soon as a decision is committed; the wait bounds how often a quiet feed asks
+        // (20 ms: ~50 empty fetches a second) and how soon a partition's end is reported at start (readiness).
+        config.FetchWaitMaxMs = 100;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
         var generations = new GenerationalTopics(kafka.Value, $"{edge.Value.Id}-feed", [Topics.ChatEvents], logger: logger);
         try
