@@ -5,15 +5,24 @@ namespace ChatStreams.EndToEnd.Tests;
 [Collection(ChatSystemCollection.Name)]
 public sealed class ReceiptsAndTypingTests(ChatSystem system)
 {
-    [Fact]
-    public async Task Receipts_and_typing_reach_the_other_user_on_the_other_edge()
+    /// <summary>Alice and bob in a direct conversation, each connected, at different edges.</summary>
+    private async Task<(ChatUser Alice, ChatUser Bob, string Conversation, ChatClient AliceDevice, ChatClient BobDevice)> DirectChatOnTwoEdgesAsync()
     {
         var alice = await ChatUser.RegisterAsync(system);
         var bob = await ChatUser.RegisterAsync(system);
         var conversation = await alice.CreateConversationAsync("direct", [bob]);
-        await using var aliceDevice = await alice.ConnectAsync();
-        await using var bobDevice = await Edges.ConnectOnAsync(bob, notEdge: Edges.Of(aliceDevice));
+        var aliceDevice = await alice.ConnectAsync();
+        var bobDevice = await Edges.ConnectOnAsync(bob, notEdge: Edges.Of(aliceDevice));
         Assert.NotEqual(Edges.Of(aliceDevice), Edges.Of(bobDevice));
+        return (alice, bob, conversation, aliceDevice, bobDevice);
+    }
+
+    [Fact]
+    public async Task Receipts_and_typing_reach_the_other_user_on_the_other_edge()
+    {
+        var (alice, bob, conversation, aliceDevice, bobDevice) = await DirectChatOnTwoEdgesAsync();
+        await using var _ = aliceDevice;
+        await using var __ = bobDevice;
 
         for (var i = 1; i <= 3; i++) await aliceDevice.SendMessageAsync(conversation, $"r{i}", $"read me {i}");
         await bobDevice.WaitForSeqAsync(conversation, 4);
@@ -43,11 +52,9 @@ public sealed class ReceiptsAndTypingTests(ChatSystem system)
     [Fact]
     public async Task A_reply_reads_the_messages_before_it_the_sender_learns_it_on_the_other_edge_and_the_replier_s_device_too()
     {
-        var alice = await ChatUser.RegisterAsync(system);
-        var bob = await ChatUser.RegisterAsync(system);
-        var conversation = await alice.CreateConversationAsync("direct", [bob]);
-        await using var aliceDevice = await alice.ConnectAsync();
-        await using var bobDevice = await Edges.ConnectOnAsync(bob, notEdge: Edges.Of(aliceDevice));
+        var (alice, bob, conversation, aliceDevice, bobDevice) = await DirectChatOnTwoEdgesAsync();
+        await using var _ = aliceDevice;
+        await using var __ = bobDevice;
 
         await aliceDevice.SendMessageAsync(conversation, "q1", "a question");   // seq 2
         await bobDevice.WaitForSeqAsync(conversation, 2);
