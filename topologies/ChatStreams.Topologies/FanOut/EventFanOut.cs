@@ -101,6 +101,7 @@ internal sealed class EventFanOut(ILogger<EventFanOut> logger) : IProcessor<stri
     {
         var headers = TitleHeaders(record.Headers, chatEvent, conversation);
         var createdAt = TimeConversions.FromUnixMs(_context.CurrentSystemTimeMs);
+        var receiptRecipients = IssuerReceiptRecipients(chatEvent);
         foreach (var member in _members.Of(chatEvent.ConversationId))
         {
             var delivery = new Delivery
@@ -111,21 +112,24 @@ internal sealed class EventFanOut(ILogger<EventFanOut> logger) : IProcessor<stri
                 Seq = chatEvent.Seq,
                 CreatedAt = createdAt,
                 Payload = chatEvent,
-                WithIssuerReceipt = GetsIssuerReceipt(chatEvent, member),
+                WithIssuerReceipt = receiptRecipients?.Contains(member) == true,
             };
             _context.Forward(new Record<string, RoutedDelivery>(member, new RoutedDelivery(null, delivery), record.Timestamp, headers), FanOutTopology.ToUsersSink);
         }
     }
 
     /// <summary>
-    /// Whether a member gets the receipt frames of the update the event carries: the same recipients as a receipt
-    /// update travelling alone (<see cref="ReceiptFanOut"/>) — the member it is about and the senders it newly covers —
-    /// who are members after the event, so not the member this event removes.
+    /// Who among the event's recipients gets the receipt frames of the update it carries (null: it carries none): the
+    /// same recipients as a receipt update travelling alone (<see cref="ReceiptFanOut"/>) — the member it is about and
+    /// the senders it newly covers — who are members after the event, so not the member this event removes.
     /// </summary>
-    private static bool GetsIssuerReceipt(ChatEvent chatEvent, string member) =>
-        chatEvent.IssuerReceipt is { } receipt
-        && (member == receipt.UserId || receipt.CoveredSenders?.Contains(member) == true)
-        && !(chatEvent.Payload is MemberRemoved removed && removed.MemberId == member);
+    private static HashSet<string>? IssuerReceiptRecipients(ChatEvent chatEvent)
+    {
+        if (chatEvent.IssuerReceipt is not { } receipt) return null;
+        var recipients = new HashSet<string>(receipt.CoveredSenders ?? [], StringComparer.Ordinal) { receipt.UserId };
+        if (chatEvent.Payload is MemberRemoved removed) recipients.Remove(removed.MemberId);
+        return recipients;
+    }
 
     /// <summary>Only a message can become a push notification, and only a group's banner shows a title.</summary>
     private static Headers? TitleHeaders(Headers? headers, ChatEvent chatEvent, FanOutConversation conversation) =>
