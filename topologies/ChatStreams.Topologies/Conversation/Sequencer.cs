@@ -104,7 +104,7 @@ public sealed partial class Sequencer(ConversationOptions options, ILogger logge
 
     /// <summary>
     /// Emits a sequenced event of a member's own doing. What a member does themself they have seen: the event moves
-    /// their read mark to it (so it never counts as unread for them). The receipt update that makes travels inside the
+    /// their read mark to it (so it never counts as unread for them). The receipt update this makes travels inside the
     /// event (<see cref="ChatEvent.IssuerReceipt"/>), so the fan-out hands its frames to the recipients with the
     /// event's deliveries instead of one more delivery each; it is also written to chat.receipts, marked as carried,
     /// for the receipt state's readers.
