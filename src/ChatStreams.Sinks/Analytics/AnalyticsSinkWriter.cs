@@ -93,22 +93,6 @@ public sealed class AnalyticsSinkWriter(IAnalyticsStore store) : ISinkWriter<Ana
             intervals.Changed), reads, intervals);
     }
 
-    /// <summary>Every user's latest presence session: remembered, or looked up (null when the store has none).</summary>
-    private async Task<Dictionary<string, PresenceSessionRow?>> LatestSessionsAsync(List<string> users, CancellationToken ct)
-    {
-        var latest = new Dictionary<string, PresenceSessionRow?>();
-        var missing = new List<string>();
-        foreach (var user in users)
-            if (_sessions.TryGetValue(user, out var session)) latest[user] = session;
-            else missing.Add(user);
-        if (missing.Count > 0)
-        {
-            var stored = await store.LatestPresenceSessionsAsync(missing, ct);
-            foreach (var user in missing) latest[user] = stored.GetValueOrDefault(user);
-        }
-        return latest;
-    }
-
     /// <summary>
     /// What the store has for each key: remembered, or looked up in one call for the keys not remembered; a key the
     /// store has nothing for gets <paramref name="none"/>.
