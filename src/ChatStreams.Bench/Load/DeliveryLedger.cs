@@ -13,7 +13,10 @@ public sealed class DeliveryLedger
     private readonly Dictionary<string, HashSet<int>> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<int, string> _conversationOf = [];
     private readonly ConcurrentDictionary<int, StrongBox> _sent = new();
-    private readonly ConcurrentDictionary<long, Track> _tracks = new();
+    // Keyed by the pair, not by recipient << 32 | sender: a long hashes as its two halves XORed, and members of one
+    // conversation have neighbouring indexes, so the 10,000 pairs of 100 groups of 10 shared ~16 hash codes and every
+    // arrival walked a chain of hundreds (a fifth of the generator's CPU at 6,000 deliveries/s).
+    private readonly ConcurrentDictionary<(int Recipient, int Sender), Track> _tracks = new();
     private readonly int _firstNumber;
     private long _strays;
     private long _outsiders;
@@ -53,7 +56,7 @@ public sealed class DeliveryLedger
             Interlocked.Increment(ref _outsiders);
             return false;
         }
-        var track = _tracks.GetOrAdd(((long)delivery.Recipient << 32) | (uint)sender, _ => new Track());
+        var track = _tracks.GetOrAdd((delivery.Recipient, sender), _ => new Track());
         lock (track)
         {
             var index = number - _firstNumber;
@@ -80,7 +83,7 @@ public sealed class DeliveryLedger
             expected += (long)sent * members.Count;
             foreach (var recipient in members)
             {
-                if (!_tracks.TryGetValue(((long)recipient << 32) | (uint)sender, out var track)) continue;
+                if (!_tracks.TryGetValue((recipient, sender), out var track)) continue;
                 lock (track)
                 {
                     for (var i = 0; i < track.Counts.Count; i++)
