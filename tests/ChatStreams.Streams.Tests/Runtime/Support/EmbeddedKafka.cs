@@ -19,14 +19,21 @@ public sealed class EmbeddedKafka : IAsyncDisposable
 
     public string BootstrapServers => _broker.BootstrapServers;
 
+    /// <summary>The broker's request faults: rates set here apply to the requests that arrive from then on.</summary>
+    public RequestFaultOptions Faults { get; private init; } = new();
+
+    /// <summary>Requests whose connection was closed before or after them, and answers held back, so far.</summary>
+    public (long DropBefore, long DropAfter, long Delays) InjectedFaults => _broker.InjectedFaults;
+
     public static async Task<EmbeddedKafka> StartAsync()
     {
         var data = new TempDirectory("streams-broker");
-        var broker = await KafkaBroker.StartAsync(new BrokerOptions
+        var options = new BrokerOptions
         {
             DataDirectory = data.Path, Port = 0, GroupInitialRebalanceDelayMs = 0, HousekeepingIntervalMs = 200,
-        });
-        return new EmbeddedKafka(broker, data);
+        };
+        var broker = await KafkaBroker.StartAsync(options);
+        return new EmbeddedKafka(broker, data) { Faults = options.Faults };
     }
 
     public StreamsConfig Config(string applicationId, string stateDirectory, Action<StreamsConfig>? configure = null)
