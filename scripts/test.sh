@@ -45,10 +45,14 @@ for trx in "$results"/*.trx; do
   # Skipped tests are in "total" but not in "executed" (the trx "notExecuted" counter stays 0 for them).
   skipped=$((skipped + $(get total) - $(get executed)))
 done
-# A test host that crashed writes no trx: make sure that still counts as a failure.
-expected=$(find tests -name '*.Tests.csproj' | wc -l)
+# A test host that crashed writes no trx: make sure that still counts as a failure. So does finding no test
+# project at all (a checkout without tests/, or the folder gone mid-run): a run that tested nothing is not green.
+expected=$(find tests -name '*.Tests.csproj' 2>/dev/null | wc -l)
 found=$(ls "$results"/*.trx 2>/dev/null | wc -l)
-if [ "$found" -lt "$expected" ]; then
+if [ "$expected" -eq 0 ]; then
+  echo "no test projects found under tests/"
+  failed=$((failed + 1)); status=1
+elif [ "$found" -lt "$expected" ]; then
   echo "only $found of $expected test projects reported results"
   failed=$((failed + expected - found)); status=1
 fi
