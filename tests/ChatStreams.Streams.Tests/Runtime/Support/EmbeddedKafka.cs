@@ -10,17 +10,19 @@ public sealed class EmbeddedKafka : IAsyncDisposable
 {
     private readonly TempDirectory _data;
     private readonly KafkaBroker _broker;
+    private readonly BrokerOptions _options;
 
-    private EmbeddedKafka(KafkaBroker broker, TempDirectory data)
+    private EmbeddedKafka(KafkaBroker broker, BrokerOptions options, TempDirectory data)
     {
         _broker = broker;
+        _options = options;
         _data = data;
     }
 
     public string BootstrapServers => _broker.BootstrapServers;
 
     /// <summary>The broker's request faults: rates set here apply to the requests that arrive from then on.</summary>
-    public RequestFaultOptions Faults { get; private init; } = new();
+    public RequestFaultOptions Faults => _options.Faults;
 
     /// <summary>Requests whose connection was closed before or after them, and answers held back, so far.</summary>
     public (long DropBefore, long DropAfter, long Delays) InjectedFaults => _broker.InjectedFaults;
@@ -33,7 +35,7 @@ public sealed class EmbeddedKafka : IAsyncDisposable
             DataDirectory = data.Path, Port = 0, GroupInitialRebalanceDelayMs = 0, HousekeepingIntervalMs = 200,
         };
         var broker = await KafkaBroker.StartAsync(options);
-        return new EmbeddedKafka(broker, data) { Faults = options.Faults };
+        return new EmbeddedKafka(broker, options, data);
     }
 
     public StreamsConfig Config(string applicationId, string stateDirectory, Action<StreamsConfig>? configure = null)
