@@ -48,6 +48,11 @@ public static class KafkaClientConfigs
             // deliveries and a restarted sink would land nothing for that long. 10 s (heartbeat every 2.5 s), not 30–45 s.
             SessionTimeoutMs = 10_000,
             HeartbeatIntervalMs = 2_500,
+            // A consumer postpones its first JoinGroup until it has metadata for its subscription. When the connection
+            // breaks under that metadata request, librdkafka 2.16 asks again only at the next periodic refresh (5 min by
+            // default): a topology thread starting while the broker dropped connections sat unassigned that long. Every
+            // 10 s is one small request per consumer.
+            TopicMetadataRefreshIntervalMs = 10_000,
         };
         return Apply(config, options, clientName);
     }

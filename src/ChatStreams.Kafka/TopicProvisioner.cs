@@ -14,7 +14,7 @@ public sealed class TopicProvisioner(IAdminClient admin, ILogger<TopicProvisione
     public async Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<TopicSpec> specs, CancellationToken ct = default)
     {
         var wanted = specs.ToList();
-        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        var metadata = admin.GetMetadataRetrying(TimeSpan.FromSeconds(10));
         var existing = metadata.Topics.Where(t => t.Error.Code == Confluent.Kafka.ErrorCode.NoError)
             .ToDictionary(t => t.Topic, t => t.Partitions.Count);
         foreach (var spec in wanted)
@@ -29,29 +29,20 @@ public sealed class TopicProvisioner(IAdminClient admin, ILogger<TopicProvisione
         return missing.Select(s => s.Name).ToList();
     }
 
+    /// <summary>How long topic creation keeps asking while the broker's answers are lost or time out.</summary>
+    private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Creates topics; one that already exists counts as created (another process may be creating the same
-    /// topics right now). Any other refusal throws with every topic's reason.
+    /// topics right now). A lost answer is asked again (<see cref="BrokerCallRetry"/>); any other refusal throws
+    /// with every topic's reason.
     /// </summary>
-    public static async Task CreateAsync(IAdminClient admin, IReadOnlyCollection<TopicSpec> specs)
-    {
-        if (specs.Count == 0) return;
-        try
+    public static Task CreateAsync(IAdminClient admin, IReadOnlyCollection<TopicSpec> specs) =>
+        specs.Count == 0 ? Task.CompletedTask : admin.CreateTopicsRetryingAsync(specs.Select(s => new TopicSpecification
         {
-            await admin.CreateTopicsAsync(specs.Select(s => new TopicSpecification
-            {
-                Name = s.Name,
-                NumPartitions = s.Partitions,
-                ReplicationFactor = s.ReplicationFactor,
-                Configs = s.Configs.ToDictionary(kv => kv.Key, kv => kv.Value),
-            }));
-        }
-        catch (CreateTopicsException e)
-        {
-            var failed = e.Results.Where(r => r.Error.Code is not (Confluent.Kafka.ErrorCode.NoError or Confluent.Kafka.ErrorCode.TopicAlreadyExists)).ToList();
-            if (failed.Count > 0)
-                throw new InvalidOperationException("could not create topics: " +
-                    string.Join("; ", failed.Select(r => $"{r.Topic}: {r.Error.Reason}")), e);
-        }
-    }
+            Name = s.Name,
+            NumPartitions = s.Partitions,
+            ReplicationFactor = s.ReplicationFactor,
+            Configs = s.Configs.ToDictionary(kv => kv.Key, kv => kv.Value),
+        }).ToList(), CreateTimeout);
 }

@@ -11,7 +11,13 @@ internal enum RequestFault { None, DropBefore, DropAfter, Delay }
 /// </summary>
 internal sealed class RequestFaults(RequestFaultOptions options, ILogger logger)
 {
-    private readonly Random _dice = options.Seed == 0 ? new Random() : new Random(options.Seed);
+    private readonly Lock _diceLock = new();
+
+    /// <summary>
+    /// Made when faults are first rolled, from the seed set by then: a test (or campaign) may switch faults on after the
+    /// broker started, and its seed must still pick the dice.
+    /// </summary>
+    private Random? _dice;
     private long _dropBefore, _dropAfter, _delays;
 
     public bool Enabled => options.Enabled;
@@ -24,7 +30,11 @@ internal sealed class RequestFaults(RequestFaultOptions options, ILogger logger)
     {
         if (!options.Enabled) return RequestFault.None;
         double roll;
-        lock (_dice) roll = _dice.NextDouble();
+        lock (_diceLock)
+        {
+            _dice ??= options.Seed == 0 ? new Random() : new Random(options.Seed);
+            roll = _dice.NextDouble();
+        }
         var fault = roll < options.DropBeforeRate ? RequestFault.DropBefore
             : roll < options.DropBeforeRate + options.DropAfterRate ? RequestFault.DropAfter
             : roll < options.DropBeforeRate + options.DropAfterRate + options.DelayRate ? RequestFault.Delay

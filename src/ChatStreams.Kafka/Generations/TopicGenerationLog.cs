@@ -76,28 +76,12 @@ public sealed class TopicGenerationLog : IDisposable
     }
 
     /// <summary>
-    /// The control topic's end offset, asked again until the deadline when the connection broke under the request: with
-    /// a broker dropping connections (a restart, the fault campaign's request faults) librdkafka answers Local_Transport,
-    /// or Local_Destroy when the bootstrap connection the request went out on is retired; either made a topology process
-    /// exit at start.
+    /// The control topic's end offset, asked again until the deadline when the connection broke under the request
+    /// (<see cref="BrokerCallRetry"/>): librdkafka answers Local_Transport, or Local_Destroy when the bootstrap connection
+    /// the request went out on is retired; either made a topology process exit at start.
     /// </summary>
-    private static long EndOffset(IConsumer<string, byte[]?> consumer, DateTime deadline)
-    {
-        while (true)
-        {
-            var left = deadline - DateTime.UtcNow;
-            try
-            {
-                return consumer.QueryWatermarkOffsets(Partition, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)).High.Value;
-            }
-            catch (KafkaException e) when (!e.Error.IsFatal && DateTime.UtcNow + RetryPause < deadline)
-            {
-                Thread.Sleep(RetryPause);
-            }
-        }
-    }
-
-    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(200);
+    private static long EndOffset(IConsumer<string, byte[]?> consumer, DateTime deadline) =>
+        BrokerCallRetry.Until(deadline - DateTime.UtcNow, left => consumer.QueryWatermarkOffsets(Partition, left).High.Value);
 
     internal static void Apply(Dictionary<string, byte[]> latest, Message<string, byte[]?> message)
     {

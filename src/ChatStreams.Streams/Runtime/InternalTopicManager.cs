@@ -43,7 +43,7 @@ internal sealed class InternalTopicManager(IAdminClient admin, StreamsConfig con
 
     private Dictionary<string, int> PartitionCounts()
     {
-        var metadata = admin.GetMetadata(MetadataTimeout);
+        var metadata = admin.GetMetadataRetrying(MetadataTimeout);
         return metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0)
             .ToDictionary(t => t.Topic, t => t.Partitions.Count);
     }

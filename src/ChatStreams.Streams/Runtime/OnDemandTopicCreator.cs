@@ -83,7 +83,7 @@ internal sealed class OnDemandTopicCreator
 
     private bool Exists(string topic)
     {
-        var metadata = _admin.GetMetadata(topic, MetadataTimeout);
+        var metadata = _admin.GetMetadataRetrying(topic, MetadataTimeout);
         return metadata.Topics.Any(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0);
     }
 }

@@ -135,7 +135,18 @@ internal sealed partial class StreamThread
     {
         SetState(StreamThreadState.Starting);
         _producer = new StreamsProducer(_config, $"{Name}-producer", TransactionalId, _logger);
-        _producer.Initialize();
+        try
+        {
+            _producer.Initialize();
+        }
+        catch (KafkaException e)
+        {
+            // InitTransactions whose answer was lost (or the broker briefly away) is not a reason to stop: the loop makes
+            // the producer again, with back-off, before it polls (RunOnce), like after any producer failure.
+            _logger.LogWarning("stream thread {Thread} could not initialize its producer yet ({Code}: {Reason}); it tries again",
+                Name, e.Error.Code, e.Error.Reason);
+            _producerNeedsReplacement = true;
+        }
         _collector = new RecordCollector(_producer, Name, _config.ResolvedDeadLetterTopic, _metrics, _context.OnDemandTopics);
         _changelogReader = new StoreChangelogReader(BuildRestoreConsumer(), _context.Admin, Name, _metrics, _logger);
         _tasks = new TaskManager(_context.TaskFactory, _context.Layout, _context.StateDirectory, _collector, _changelogReader,
