@@ -288,6 +288,8 @@ internal sealed partial class StreamThread
     private void UpdatePausedPartitions()
     {
         var highWater = 4 * _config.MaxPollRecords;
+        // The usual loop: nothing paused, nothing to pause. Checked without allocating (this runs thousands of times a second).
+        if (!_assignmentChanged && _paused.Count == 0 && !_tasks.AnyNotReady && !AnyBufferedAtLeast(highWater)) return;
         var wanted = _tasks.PartitionsNotReady.ToHashSet();
         foreach (var task in _tasks.Running)
         {
@@ -311,6 +313,13 @@ internal sealed partial class StreamThread
         if (toPause.Count > 0) _consumer.Pause(toPause);
         if (toResume.Count > 0) _consumer.Resume(toResume);
         _paused = wanted;
+    }
+
+    private bool AnyBufferedAtLeast(int records)
+    {
+        foreach (var task in _tasks.Running)
+            if (task.BufferedRecords >= records) return true;
+        return false;
     }
 
     private void SetState(StreamThreadState next)

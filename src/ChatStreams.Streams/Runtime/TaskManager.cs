@@ -30,7 +30,25 @@ internal sealed class TaskManager(
     /// <summary>Changes whenever a task is added, removed or changes phase (for metadata snapshots).</summary>
     public int Version { get; private set; }
 
-    public IEnumerable<IStreamTask> Running => _tasks.Values.Where(t => t.Phase == TaskPhase.Running).Select(t => t.Task);
+    /// <summary>
+    /// The running tasks, kept until the tasks change: a stream thread walks them several times per loop (poll, back
+    /// pressure, punctuation, commit), thousands of times a second, and a fresh LINQ query each time was a few percent
+    /// of the fan-out thread's CPU.
+    /// </summary>
+    public IReadOnlyList<IStreamTask> Running => _running ??= _tasks.Values.Where(t => t.Phase == TaskPhase.Running).Select(t => t.Task).ToArray();
+
+    private IStreamTask[]? _running;
+
+    /// <summary>True when some task must not be fetched for yet (see <see cref="PartitionsNotReady"/>).</summary>
+    public bool AnyNotReady
+    {
+        get
+        {
+            foreach (var t in _tasks.Values)
+                if (t.Phase is TaskPhase.AwaitingOffsets or TaskPhase.Restoring) return true;
+            return false;
+        }
+    }
 
     public bool AllRunning => _tasks.Values.All(t => t.Phase is TaskPhase.Running);
 
@@ -63,11 +81,12 @@ internal sealed class TaskManager(
         foreach (var t in _tasks.Values.Where(t => t.Phase == TaskPhase.Suspended))
         {
             t.Phase = TaskPhase.Running;
+            _running = null;
             logger.LogInformation("task {Task} resumed (kept across the rebalance, no restore needed)", t.Task.Id);
         }
         foreach (var (id, inputs) in wanted.Where(w => !_tasks.ContainsKey(w.Key)))
             Open(id, inputs);
-        Version++;
+        TasksChanged();
     }
 
     /// <summary>
@@ -78,10 +97,14 @@ internal sealed class TaskManager(
     {
         foreach (var t in _tasks.Values.ToList())
         {
-            if (t.Phase == TaskPhase.Running) t.Phase = TaskPhase.Suspended;
+            if (t.Phase == TaskPhase.Running)
+            {
+                t.Phase = TaskPhase.Suspended;
+                _running = null;
+            }
             else if (t.Phase != TaskPhase.Suspended) CloseClean(t);
         }
-        Version++;
+        TasksChanged();
     }
 
     /// <summary>
@@ -108,10 +131,14 @@ internal sealed class TaskManager(
         }
         foreach (var t in waiting)
         {
-            if (changelogReader.Register(t.Task, t.Checkpoint) > 0) t.Phase = TaskPhase.Restoring;
+            if (changelogReader.Register(t.Task, t.Checkpoint) > 0)
+            {
+                t.Phase = TaskPhase.Restoring;
+                _running = null;
+            }
             else StartRunning(t, new Dictionary<TopicPartition, long>());
         }
-        Version++;
+        TasksChanged();
     }
 
     /// <summary>Restores for up to <paramref name="budget"/>; tasks whose stores are complete start running.</summary>
@@ -124,7 +151,7 @@ internal sealed class TaskManager(
                 if (_tasks.TryGetValue(id, out var t))
                 {
                     StartRunning(t, offsets);
-                    Version++;
+                    TasksChanged();
                 }
         }
         catch (TaskCorruptedException e)
@@ -137,7 +164,7 @@ internal sealed class TaskManager(
                     CloseDirty(t);
                     Open(id, inputs);
                 }
-            Version++;
+            TasksChanged();
         }
     }
 
@@ -162,14 +189,14 @@ internal sealed class TaskManager(
     public void CloseAllClean()
     {
         foreach (var t in _tasks.Values.ToList()) CloseClean(t);
-        Version++;
+        TasksChanged();
     }
 
     /// <summary>After a failure: no flush, no checkpoint, local state wiped (rebuilt from the changelogs on reopen).</summary>
     public void CloseAllDirty()
     {
         foreach (var t in _tasks.Values.ToList()) CloseDirty(t);
-        Version++;
+        TasksChanged();
     }
 
     private void Open(TaskId id, IReadOnlyCollection<TopicPartition> inputs)
@@ -205,9 +232,17 @@ internal sealed class TaskManager(
         var persistent = task.ChangelogPartitions.Where(c => task.RestorableStore(c.Key).Persistent).Select(c => c.Value).ToHashSet();
         var managed = new ManagedTask(task, directory, persistent, checkpoint ?? new Dictionary<TopicPartition, long>());
         _tasks[id] = managed;
+        _running = null;
         foreach (var tp in inputs) _byPartition[tp] = managed;
         logger.LogInformation("task {Task} created for {Partitions}{Checkpoint}", id, string.Join(", ", inputs),
             checkpoint is { Count: > 0 } ? " (local state checkpointed, restoring the changelog suffix only)" : "");
+    }
+
+    /// <summary>A task was added, removed or changed phase: new metadata version, and the running list is rebuilt.</summary>
+    private void TasksChanged()
+    {
+        Version++;
+        _running = null;
     }
 
     private void StartRunning(ManagedTask t, IReadOnlyDictionary<TopicPartition, long> restoredUpTo)
@@ -217,6 +252,7 @@ internal sealed class TaskManager(
         // Under EOS the local store now receives uncommitted writes: the checkpoint would lie after a crash.
         if (exactlyOnce) TaskCheckpoint.Delete(t.Directory);
         t.Phase = TaskPhase.Running;
+        _running = null;
         logger.LogInformation("task {Task} is running", t.Task.Id);
     }
 
@@ -273,6 +309,7 @@ internal sealed class TaskManager(
     private void Remove(ManagedTask t)
     {
         _tasks.Remove(t.Task.Id);
+        _running = null;
         foreach (var tp in t.Task.InputPartitions) _byPartition.Remove(tp);
     }
 
