@@ -150,7 +150,7 @@ public sealed class SinkProgress : IDisposable
         var partitions = new List<TopicPartition>();
         foreach (var name in _topics)
         {
-            var topic = admin.GetMetadata(name, BrokerTimeout).Topics.SingleOrDefault(t => t.Topic == name);
+            var topic = admin.GetMetadataRetrying(name, BrokerTimeout).Topics.SingleOrDefault(t => t.Topic == name);
             if (topic is null || topic.Error.Code != ErrorCode.NoError) return _partitions;
             partitions.AddRange(topic.Partitions.Select(p => new TopicPartition(name, p.PartitionId)).OrderBy(p => p.Partition.Value));
         }

@@ -136,7 +136,7 @@ public sealed class LiveEventFeed(
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+            var metadata = admin.GetMetadataRetrying(TimeSpan.FromSeconds(10));
             var found = sourceTopics
                 .Select(t => metadata.Topics.FirstOrDefault(m => m.Topic == t && m.Error.Code == ErrorCode.NoError && m.Partitions.Count > 0))
                 .ToList();

@@ -111,7 +111,7 @@ public sealed class DeliveryListener(
 
     private void AssignNewPartitions(IConsumer<string, byte[]?> consumer, IAdminClient admin, HashSet<int> assigned, bool fromEnd)
     {
-        var metadata = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10));
+        var metadata = admin.GetMetadataRetrying(Topic, TimeSpan.FromSeconds(10));
         var partitions = metadata.Topics.Single().Partitions.Select(p => p.PartitionId).Where(p => !assigned.Contains(p)).ToList();
         if (partitions.Count == 0) return;
         var positions = partitions.Select(p =>

@@ -86,7 +86,7 @@ public sealed class ChangelogRekeying(KafkaOptions kafka, string transactionalId
         config.EnablePartitionEof = true;
         using var consumer = new ConsumerBuilder<byte[], byte[]?>(config).Build();
         using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "rescale-rekeying")).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => p.PartitionId).ToList();
+        var partitions = admin.GetMetadataRetrying(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => p.PartitionId).ToList();
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var open = partitions.ToHashSet();
         while (open.Count > 0)

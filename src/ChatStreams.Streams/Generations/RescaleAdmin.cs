@@ -12,7 +12,7 @@ internal sealed class RescaleAdmin(IAdminClient admin)
 
     public int? PartitionCount(string topic)
     {
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault();
+        var metadata = admin.GetMetadataRetrying(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault();
         return metadata is null || metadata.Error.Code != ErrorCode.NoError ? null : metadata.Partitions.Count;
     }
 
@@ -51,7 +51,7 @@ internal sealed class RescaleAdmin(IAdminClient admin)
     {
         var prefix = application + "-";
         const string suffix = "-changelog";
-        var logged = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics
+        var logged = admin.GetMetadataRetrying(TimeSpan.FromSeconds(10)).Topics
             .Select(t => t.Topic)
             .Where(t => t.StartsWith(prefix, StringComparison.Ordinal) && t.EndsWith(suffix, StringComparison.Ordinal))
             .Select(t => t[prefix.Length..^suffix.Length])
