@@ -14,12 +14,16 @@ public static class BrokerCallRetry
 {
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Errors that say "ask again" rather than "this cannot work".</summary>
+    /// <summary>
+    /// Errors that say "ask again" rather than "this cannot work": a broken or timed-out connection, and a partition or
+    /// coordinator the cluster does not know yet (a topic created a moment ago: Kafka's own retriable errors).
+    /// </summary>
     public static bool IsTransient(Error error) => !error.IsFatal && error.Code is
         ErrorCode.Local_Transport or ErrorCode.Local_Destroy or ErrorCode.Local_TimedOut or ErrorCode.Local_AllBrokersDown
-        or ErrorCode.RequestTimedOut or ErrorCode.NetworkException or ErrorCode.LeaderNotAvailable or ErrorCode.NotController
-        or ErrorCode.BrokerNotAvailable or ErrorCode.NotCoordinatorForGroup or ErrorCode.GroupLoadInProgress
-        or ErrorCode.GroupCoordinatorNotAvailable;
+        or ErrorCode.Local_UnknownPartition or ErrorCode.RequestTimedOut or ErrorCode.NetworkException
+        or ErrorCode.UnknownTopicOrPart or ErrorCode.LeaderNotAvailable or ErrorCode.NotLeaderForPartition
+        or ErrorCode.NotController or ErrorCode.BrokerNotAvailable or ErrorCode.NotCoordinatorForGroup
+        or ErrorCode.GroupLoadInProgress or ErrorCode.GroupCoordinatorNotAvailable;
 
     /// <summary>Runs <paramref name="call"/> (given the time left) until it succeeds, fails for good or the deadline passes.</summary>
     public static T Until<T>(TimeSpan timeout, Func<TimeSpan, T> call)

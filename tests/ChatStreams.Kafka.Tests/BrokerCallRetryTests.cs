@@ -35,6 +35,17 @@ public sealed class BrokerCallRetryTests
         Assert.InRange(Script(admin).MetadataCalls, 2, 10);
     }
 
+    [Theory]
+    [InlineData(ErrorCode.Local_Transport, true)]
+    [InlineData(ErrorCode.Local_TimedOut, true)]
+    [InlineData(ErrorCode.UnknownTopicOrPart, true)] // a topic created a moment ago
+    [InlineData(ErrorCode.LeaderNotAvailable, true)]
+    [InlineData(ErrorCode.TopicAuthorizationFailed, false)]
+    [InlineData(ErrorCode.InvalidReplicationFactor, false)]
+    [InlineData(ErrorCode.Local_InvalidArg, false)]
+    public void Connection_and_not_yet_known_errors_are_transient_refusals_are_not(ErrorCode code, bool transient) =>
+        Assert.Equal(transient, BrokerCallRetry.IsTransient(new Error(code)));
+
     [Fact]
     public void A_fatal_error_is_not_asked_again()
     {

@@ -80,13 +80,12 @@ internal sealed class TaskManager(
             CloseClean(t);
         foreach (var t in _tasks.Values.Where(t => t.Phase == TaskPhase.Suspended))
         {
-            t.Phase = TaskPhase.Running;
-            _running = null;
+            SetPhase(t, TaskPhase.Running);
             logger.LogInformation("task {Task} resumed (kept across the rebalance, no restore needed)", t.Task.Id);
         }
         foreach (var (id, inputs) in wanted.Where(w => !_tasks.ContainsKey(w.Key)))
             Open(id, inputs);
-        TasksChanged();
+        Version++;
     }
 
     /// <summary>
@@ -97,14 +96,10 @@ internal sealed class TaskManager(
     {
         foreach (var t in _tasks.Values.ToList())
         {
-            if (t.Phase == TaskPhase.Running)
-            {
-                t.Phase = TaskPhase.Suspended;
-                _running = null;
-            }
+            if (t.Phase == TaskPhase.Running) SetPhase(t, TaskPhase.Suspended);
             else if (t.Phase != TaskPhase.Suspended) CloseClean(t);
         }
-        TasksChanged();
+        Version++;
     }
 
     /// <summary>
@@ -131,14 +126,10 @@ internal sealed class TaskManager(
         }
         foreach (var t in waiting)
         {
-            if (changelogReader.Register(t.Task, t.Checkpoint) > 0)
-            {
-                t.Phase = TaskPhase.Restoring;
-                _running = null;
-            }
+            if (changelogReader.Register(t.Task, t.Checkpoint) > 0) SetPhase(t, TaskPhase.Restoring);
             else StartRunning(t, new Dictionary<TopicPartition, long>());
         }
-        TasksChanged();
+        Version++;
     }
 
     /// <summary>Restores for up to <paramref name="budget"/>; tasks whose stores are complete start running.</summary>
@@ -151,7 +142,7 @@ internal sealed class TaskManager(
                 if (_tasks.TryGetValue(id, out var t))
                 {
                     StartRunning(t, offsets);
-                    TasksChanged();
+                    Version++;
                 }
         }
         catch (TaskCorruptedException e)
@@ -164,7 +155,7 @@ internal sealed class TaskManager(
                     CloseDirty(t);
                     Open(id, inputs);
                 }
-            TasksChanged();
+            Version++;
         }
     }
 
@@ -189,14 +180,14 @@ internal sealed class TaskManager(
     public void CloseAllClean()
     {
         foreach (var t in _tasks.Values.ToList()) CloseClean(t);
-        TasksChanged();
+        Version++;
     }
 
     /// <summary>After a failure: no flush, no checkpoint, local state wiped (rebuilt from the changelogs on reopen).</summary>
     public void CloseAllDirty()
     {
         foreach (var t in _tasks.Values.ToList()) CloseDirty(t);
-        TasksChanged();
+        Version++;
     }
 
     private void Open(TaskId id, IReadOnlyCollection<TopicPartition> inputs)
@@ -238,10 +229,10 @@ internal sealed class TaskManager(
             checkpoint is { Count: > 0 } ? " (local state checkpointed, restoring the changelog suffix only)" : "");
     }
 
-    /// <summary>A task was added, removed or changed phase: new metadata version, and the running list is rebuilt.</summary>
-    private void TasksChanged()
+    /// <summary>Every phase change goes through here: the running list is rebuilt at its next read.</summary>
+    private void SetPhase(ManagedTask t, TaskPhase phase)
     {
-        Version++;
+        t.Phase = phase;
         _running = null;
     }
 
@@ -251,8 +242,7 @@ internal sealed class TaskManager(
         t.Task.InitializeProcessors();
         // Under EOS the local store now receives uncommitted writes: the checkpoint would lie after a crash.
         if (exactlyOnce) TaskCheckpoint.Delete(t.Directory);
-        t.Phase = TaskPhase.Running;
-        _running = null;
+        SetPhase(t, TaskPhase.Running);
         logger.LogInformation("task {Task} is running", t.Task.Id);
     }
 
