@@ -1,3 +1,4 @@
+using ChatStreams.Kafka;
 using ChatStreams.Kafka.Broker;
 using ChatStreams.Kafka.Broker.Server;
 using Confluent.Kafka;
@@ -58,7 +59,7 @@ public sealed class EmbeddedKafka : IAsyncDisposable
     public Dictionary<string, int> Topics()
     {
         using var admin = Admin();
-        return admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Where(t => t.Error.Code == ErrorCode.NoError)
+        return admin.GetMetadataRetrying(TimeSpan.FromSeconds(10)).Topics.Where(t => t.Error.Code == ErrorCode.NoError)
             .ToDictionary(t => t.Topic, t => t.Partitions.Count);
     }
 
