@@ -144,8 +144,7 @@ public sealed class SinkRunner<T> where T : class
     private TimeSpan PollTimeout()
     {
         if (_nextOffsets.Count == 0) return TimeSpan.FromMilliseconds(200);
-        var left = _options.BatchLinger - Stopwatch.GetElapsedTime(_batchStarted);
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        return PollWait.Until(_options.BatchLinger - Stopwatch.GetElapsedTime(_batchStarted));
     }
 
     private async Task AddAsync(ConsumeResult<byte[]?, byte[]?> result, CancellationToken ct)

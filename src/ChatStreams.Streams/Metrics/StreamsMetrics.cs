@@ -18,6 +18,7 @@ public sealed class StreamsMetrics : IDisposable
     private readonly KeyValuePair<string, object?> _app;
     private readonly Counter<long> _processed;
     private readonly Counter<long> _commits;
+    private readonly Counter<long> _polls;
     private readonly Histogram<double> _commitLatency;
     private readonly Histogram<double> _commitPhaseLatency;
     private readonly Counter<long> _restored;
@@ -35,6 +36,8 @@ public sealed class StreamsMetrics : IDisposable
         _processed = _meter.CreateCounter<long>("chatstreams.streams.records.processed", "{record}",
             "Input records processed by a task");
         _commits = _meter.CreateCounter<long>("chatstreams.streams.commits", "{commit}", "Commits (transactions under EOS) of a stream thread");
+        _polls = _meter.CreateCounter<long>("chatstreams.streams.polls", "{poll}",
+            "Consumer polls of a stream thread (Kafka Streams' poll-total): a few per processed batch and commit; far more means the thread spins");
         _commitLatency = _meter.CreateHistogram<double>("chatstreams.streams.commit.latency", "ms",
             "Time to commit: flush stores, send offsets, commit the transaction (or flush + offset commit)");
         _commitPhaseLatency = _meter.CreateHistogram<double>("chatstreams.streams.commit.phase.latency", "ms",
@@ -59,6 +62,11 @@ public sealed class StreamsMetrics : IDisposable
     public void RecordProcessed(string thread, string task, long count)
     {
         if (count > 0) _processed.Add(count, _app, new("thread", thread), new("task", task));
+    }
+
+    public void RecordPolls(string thread, long count)
+    {
+        if (count > 0) _polls.Add(count, _app, new("thread", thread));
     }
 
     public void RecordCommit(string thread, double milliseconds)

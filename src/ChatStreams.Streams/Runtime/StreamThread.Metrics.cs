@@ -17,6 +17,8 @@ internal sealed partial class StreamThread
         _metrics.PublishProcessRate(Name, _processedSinceMetrics / Math.Max(elapsed.TotalSeconds, 0.001));
         _metrics.PublishActivityRatios(Name, _activity.TakeRatios(elapsed));
         _processedSinceMetrics = 0;
+        _metrics.RecordPolls(Name, _pollsSinceMetrics);
+        _pollsSinceMetrics = 0;
         _lastMetrics = now;
         if (force) return;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using ChatStreams.Kafka;
 using ChatStreams.Streams.Metrics;
 using ChatStreams.Streams.Processor;
 using Confluent.Kafka;
@@ -50,6 +51,7 @@ internal sealed partial class StreamThread
     private bool _lastPollDrained = true;
     private TimeSpan _lastMetrics;
     private long _processedSinceMetrics;
+    private long _pollsSinceMetrics;
     private readonly ThreadActivityClock _activity = new();
     private readonly Dictionary<TaskId, long> _processedByTask = new();
 
@@ -199,6 +201,7 @@ internal sealed partial class StreamThread
     {
         var busy = _tasks.Running.Any(t => t.BufferedRecords > 0) || _changelogReader.HasPending || _tasks.AnyWaitingForOffsets;
         var batch = new List<ConsumeResult<byte[]?, byte[]?>>();
+        _pollsSinceMetrics++;
         var first = _consumer.Consume(busy ? TimeSpan.Zero : IdleWait());
         _lastPollDrained = true;
         if (first is null) return batch;
@@ -216,8 +219,8 @@ internal sealed partial class StreamThread
     private TimeSpan IdleWait()
     {
         if (!_uncommittedWork && !_producer.TransactionInFlight) return IdlePollTimeout;
-        var untilCommit = UntilCommitDue(_clock.Elapsed, idle: true);
-        return untilCommit <= TimeSpan.Zero ? TimeSpan.Zero : untilCommit < IdlePollTimeout ? untilCommit : IdlePollTimeout;
+        var untilCommit = PollWait.Until(UntilCommitDue(_clock.Elapsed, idle: true));
+        return untilCommit < IdlePollTimeout ? untilCommit : IdlePollTimeout;
     }
 
     private void Route(List<ConsumeResult<byte[]?, byte[]?>> records)

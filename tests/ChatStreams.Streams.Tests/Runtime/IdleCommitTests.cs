@@ -82,6 +82,38 @@ public sealed class IdleCommitTests(ITestOutputHelper output)
         Assert.Equal(0, _loggers.Errors);
     }
 
+    [Fact]
+    public async Task A_thread_waiting_for_its_idle_commit_sleeps_instead_of_polling()
+    {
+        await using var kafka = await EmbeddedKafka.StartAsync();
+        using var state = new TempDirectory();
+        using var metrics = new MetricsCapture("count-app");
+        await using var streams = await StartCountingAsync(kafka, state, idleCommitIntervalMs: 50);
+
+        // Records every few milliseconds, far faster than the idle commit (50 ms here): the thread processes each as it
+        // comes and waits for the commit in between. Confluent.Kafka truncates a poll's timeout to whole milliseconds, so the last
+        // fraction of each such wait used to be spent in polls that return at once: hundreds per commit.
+        const int records = 300;
+        using (var producer = kafka.StringProducer())
+        {
+            for (var i = 0; i < records; i++)
+            {
+                EmbeddedKafka.Produce(producer, "words", [($"k{i % 5}", $"v{i}")]);
+                await Task.Delay(3);
+            }
+        }
+        Assert.Equal(records, kafka.ReadCommitted("counts-out", records, Patience).Count);
+        Assert.True(await streams.CloseAsync(TimeSpan.FromSeconds(30)));
+
+        var polls = metrics.Sum("chatstreams.streams.polls");
+        var commits = metrics.Of("chatstreams.streams.commit.latency").Count;
+        output.WriteLine($"{polls} polls for {records} records and {commits} commits");
+        Assert.True(commits >= 2, $"the trickle was committed in {commits} commits");
+        // About a poll for each record and one or two for each commit (the wait for it), ten a second while idle.
+        Assert.True(polls <= 5 * (records + commits), $"{polls} polls for {records} records and {commits} commits: the thread spins");
+        Assert.Equal(0, _loggers.Errors);
+    }
+
     private sealed class SilentTally(SilentTally.Counter processed) : IProcessor<string, string, string, string>
     {
         public const string StoreName = "tallies";
