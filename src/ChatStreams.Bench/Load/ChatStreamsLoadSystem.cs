@@ -5,7 +5,8 @@ using ChatStreams.Bench.Edge;
 namespace ChatStreams.Bench.Load;
 
 /// <summary>ChatStreams as `chatstreams up` runs it, driven through its gateway with the client protocol (REST + WebSocket).</summary>
-public sealed class ChatStreamsLoadSystem : ILoadSystem
+/// <param name="logPath">A file that receives every line `up` prints; null: none.</param>
+public sealed class ChatStreamsLoadSystem(string? logPath = null) : ILoadSystem
 {
     private ChatUpProcess? _up;
     private ChatRestClient? _api;
@@ -23,7 +24,7 @@ public sealed class ChatStreamsLoadSystem : ILoadSystem
     public async Task StartAsync(TextWriter progress, CancellationToken ct)
     {
         progress.WriteLine($"ChatStreams: starting `dotnet {Path.GetFileName(ChatUpProcess.HostBinary)} up` …");
-        _up = await ChatUpProcess.StartAsync(ct);
+        _up = await ChatUpProcess.StartAsync(ct, logPath: logPath);
         _api = new ChatRestClient(_up.Endpoints.GatewayUrl);
         var edges = await ChatSystemReadiness.WaitForEdgesAsync(_api, _up, ct);
         var tag = Guid.NewGuid().ToString("N")[..8];

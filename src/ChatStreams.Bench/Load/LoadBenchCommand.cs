@@ -35,13 +35,17 @@ public static class LoadBenchCommand
         Description = $"Seconds of unreported warm-up before the scenarios (default {LoadBenchSettings.FullWarmUp.Seconds:0}, --quick {LoadBenchSettings.QuickWarmUp.Seconds:0}; 0: none)",
     };
     private static readonly Option<bool> QuickOption = new("--quick") { Description = "Small sizes (≈1 minute per system) for a smoke test" };
+    private static readonly Option<string?> SystemLog = new("--system-log")
+    {
+        Description = "File that receives every line `chatstreams up` prints (its components' logs), to find what a slow or stalled step was waiting for",
+    };
 
     public static Command Create()
     {
         var command = new Command("load", "Load test: N WebSocket clients through the gateway, open-loop sends, end-to-end latency (HdrHistogram, no coordinated omission), " +
                                           "throughput, loss and duplicates, CPU and memory — ChatStreams side by side with a SignalR + Redis baseline, same scenarios, same machine")
         {
-            Systems, Scenarios, Seconds, Rate, P99Limit, Output, Results, WarmUpSeconds, QuickOption,
+            Systems, Scenarios, Seconds, Rate, P99Limit, Output, Results, WarmUpSeconds, QuickOption, SystemLog,
         };
         command.SetAction(async (parse, ct) => await RunAsync(SettingsFrom(parse), ct));
         return command;
@@ -58,6 +62,7 @@ public static class LoadBenchCommand
         ResultsDirectory = parse.GetValue(Results)!,
         Quick = parse.GetValue(QuickOption),
         WarmUpSeconds = parse.GetValue(WarmUpSeconds),
+        SystemLog = parse.GetValue(SystemLog),
     };
 
     private static List<string> List(string? text) => [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
@@ -78,7 +83,7 @@ public static class LoadBenchCommand
         {
             foreach (var name in settings.Systems)
             {
-                await using ILoadSystem system = name == LoadBenchSettings.ChatStreams ? new ChatStreamsLoadSystem() : new SignalRLoadSystem();
+                await using ILoadSystem system = name == LoadBenchSettings.ChatStreams ? new ChatStreamsLoadSystem(settings.SystemLog) : new SignalRLoadSystem();
                 systems.Add(await new LoadBenchmark(settings, Console.Error).RunAsync(system, ct));
             }
         }

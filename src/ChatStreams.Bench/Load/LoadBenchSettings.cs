@@ -31,6 +31,9 @@ public sealed record LoadBenchSettings
 
     public bool Quick { get; init; }
 
+    /// <summary>A file that receives every line `chatstreams up` prints during the run (null: kept in memory only, for errors).</summary>
+    public string? SystemLog { get; init; }
+
     /// <summary>The scenarios of the issue, sized for a 2-core machine and a run of both systems in ~15 minutes.</summary>
     public static IReadOnlyList<LoadScenario> FullScenarios { get; } =
     [
