@@ -15,7 +15,7 @@ namespace ChatStreams.Topologies;
 /// and cached; after that every call is plain CPU work. Subjects follow RecordNameStrategy like <see cref="ChatStreams.Contracts.ChatSerdes"/>,
 /// so the bytes are the same as Confluent's serializer writes and its deserializer reads.
 /// </summary>
-internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool autoRegister) : ISerde<T> where T : class, ISpecificRecord
+internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool autoRegister) : ISerde<T>, IOwnSchemaCheck where T : class, ISpecificRecord
 {
     private const byte MagicByte = 0;
     // Every contract class carries its schema in a static _SCHEMA field (parsed from the embedded .avsc).
@@ -35,6 +35,10 @@ internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool 
         _writer.Value!.Write(value, new BinaryEncoder(stream));
         return stream.ToArray();
     }
+
+    /// <summary>Whether <paramref name="data"/> was written with the schema this serde writes (this build's schema of <typeparamref name="T"/>).</summary>
+    public bool IsWrittenWithOwnSchema(ReadOnlySpan<byte> data) =>
+        data.Length > 5 && data[0] == MagicByte && BinaryPrimitives.ReadInt32BigEndian(data[1..5]) == _writerId.Value;
 
     public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerdeContext context)
     {
@@ -59,4 +63,13 @@ internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool 
             ? registry.RegisterSchemaAsync(subject, registered).GetAwaiter().GetResult()
             : registry.GetSchemaIdAsync(subject, registered).GetAwaiter().GetResult();
     }
+}
+
+/// <summary>
+/// A serde that tells bytes written with its own schema (this build's) from others: those a reader may take apart field
+/// by field, in the order of that schema, without decoding the whole record.
+/// </summary>
+internal interface IOwnSchemaCheck
+{
+    bool IsWrittenWithOwnSchema(ReadOnlySpan<byte> data);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Avro;
+using ChatStreams.Contracts;
 using chatstreams.v1;
 using Confluent.SchemaRegistry;
 using Schema = Avro.Schema;
@@ -47,7 +48,7 @@ public sealed class DeliveryRowReader(ISchemaRegistryClient registry)
             switch (field.Name)
             {
                 case "userId": userId = reader.ReadString(); break;
-                case "deviceId": deviceId = ReadOptionalString(ref reader, field.Schema); break;
+                case "deviceId": deviceId = reader.ReadOptionalString(field.Schema); break;
                 case "createdAt": createdAt = reader.ReadLong(); break;
                 case "payload":
                     var branch = reader.ReadBranch((UnionSchema)field.Schema);
@@ -76,7 +77,7 @@ public sealed class DeliveryRowReader(ISchemaRegistryClient registry)
             {
                 case "conversationId": conversationId = reader.ReadString(); break;
                 case "seq": seq = reader.ReadLong(); break;
-                case "commandIssuedAt": issuedAt = ReadOptionalLong(ref reader, field.Schema); break;
+                case "commandIssuedAt": issuedAt = reader.ReadOptionalLong(field.Schema); break;
                 case "payload":
                     var branch = reader.ReadBranch((UnionSchema)field.Schema);
                     payloadName = ((NamedSchema)branch).Name;
@@ -89,10 +90,4 @@ public sealed class DeliveryRowReader(ISchemaRegistryClient registry)
             throw new InvalidDataException("the ChatEvent schema lacks conversationId, seq or payload");
         return new CarriedEvent(conversationId, seq.Value, issuedAt, payloadName);
     }
-
-    private static string? ReadOptionalString(ref AvroSpanReader reader, Schema schema) =>
-        reader.ReadBranch((UnionSchema)schema).Tag == Schema.Type.Null ? null : reader.ReadString();
-
-    private static long? ReadOptionalLong(ref AvroSpanReader reader, Schema schema) =>
-        reader.ReadBranch((UnionSchema)schema).Tag == Schema.Type.Null ? null : reader.ReadLong();
 }

@@ -29,13 +29,13 @@ internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRo
 
     public void Process(Record<string, RoutedDelivery> record)
     {
-        var delivery = record.Value?.Delivery;
-        if (delivery is null || string.IsNullOrEmpty(record.Key))
+        var routed = record.Value;
+        if (routed is null || string.IsNullOrEmpty(record.Key))
         {
             logger.LogWarning("Dropped a delivery without a recipient (key '{Key}').", record.Key);
             return;
         }
-        var edges = LiveEdges(record.Key, delivery.DeviceId, SessionClock.Now(_context, record.Timestamp));
+        var edges = LiveEdges(record.Key, routed.DeviceId, SessionClock.Now(_context, record.Timestamp));
         if (edges.Count == 0)
         {
             _context.Forward(record, FanOutTopology.OfflineNotifierProcessor);
@@ -44,7 +44,7 @@ internal sealed class DeliveryRouter(TopologyOptions options, ILogger<DeliveryRo
         // The title travelled only to reach the notifier; the edges get the contract record (as read) and the original headers.
         var headers = ConversationTitleHeader.Without(record.Headers);
         foreach (var edge in edges)
-            _context.Forward(new Record<string, RoutedDelivery>(record.Key, record.Value! with { EdgeId = edge }, record.Timestamp, headers), FanOutTopology.DeliverySink);
+            _context.Forward(new Record<string, RoutedDelivery>(record.Key, routed with { EdgeId = edge }, record.Timestamp, headers), FanOutTopology.DeliverySink);
     }
 
     /// <summary>Edges with a live connection of the user (of the one device, for a delivery addressed to a device).</summary>

@@ -1,4 +1,5 @@
 using ChatStreams.Streams.Processor;
+using ChatStreams.Streams.Serialization;
 using chatstreams.v1;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,20 @@ internal sealed class OfflineNotifier(TopologyOptions options, ILogger<OfflineNo
 
     public void Process(Record<string, RoutedDelivery> record)
     {
-        if (record.Value?.Delivery.Payload is not ChatEvent { Payload: MessageSent message } chatEvent) return;
+        if (record.Value is not { } routed) return;
+        Delivery delivery;
+        try
+        {
+            delivery = routed.Delivery;
+        }
+        catch (SerializationException e)
+        {
+            // Read lazily (RoutedDelivery): a delivery whose bytes held together but do not decode costs its push
+            // notification, not the task; the device still finds the message in history.
+            logger.LogWarning(e, "Dropped the notification of a delivery to {User} that cannot be decoded.", record.Key);
+            return;
+        }
+        if (delivery.Payload is not ChatEvent { Payload: MessageSent message } chatEvent) return;
         var recipient = record.Key;
         if (string.IsNullOrEmpty(recipient) || recipient == chatEvent.UserId) return;
         var notification = new Notification

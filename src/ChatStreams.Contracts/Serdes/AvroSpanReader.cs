@@ -1,18 +1,23 @@
 using System.Text;
 using Avro;
 
-namespace ChatStreams.Sinks.Analytics;
+namespace ChatStreams.Contracts;
 
 /// <summary>
 /// Reads Avro binary (the spec's encoding: zig-zag varints, length-prefixed strings, union branch indexes, blocked
 /// arrays and maps) straight from a span, and skips any value by its schema. For decoders that need a few fields of a
-/// large record: Avro's datum readers build the whole object, strings and nested records included.
+/// large record: Avro's datum readers build the whole object, strings and nested records included. Only for bytes
+/// written with a schema the caller knows field by field (the analytics sink's delivery rows, the delivery router's
+/// recipient device).
 /// </summary>
 /// <exception cref="InvalidDataException">The bytes end early or a length or varint is malformed.</exception>
-internal ref struct AvroSpanReader(ReadOnlySpan<byte> data)
+public ref struct AvroSpanReader(ReadOnlySpan<byte> data)
 {
     private readonly ReadOnlySpan<byte> _data = data;
     private int _position;
+
+    /// <summary>Whether every byte has been read (a record read or skipped whole leaves nothing behind).</summary>
+    public readonly bool AtEnd => _position == _data.Length;
 
     public long ReadLong()
     {
@@ -28,6 +33,14 @@ internal ref struct AvroSpanReader(ReadOnlySpan<byte> data)
     }
 
     public string ReadString() => Encoding.UTF8.GetString(Take(Length()));
+
+    /// <summary>An optional string: a union of null and string.</summary>
+    public string? ReadOptionalString(Schema union) =>
+        ReadBranch((UnionSchema)union).Tag == Schema.Type.Null ? null : ReadString();
+
+    /// <summary>An optional long: a union of null and long.</summary>
+    public long? ReadOptionalLong(Schema union) =>
+        ReadBranch((UnionSchema)union).Tag == Schema.Type.Null ? null : ReadLong();
 
     /// <summary>The branch of a union value (the value follows).</summary>
     public Schema ReadBranch(UnionSchema union)
