@@ -15,7 +15,7 @@ namespace ChatStreams.Topologies;
 /// and cached; after that every call is plain CPU work. Subjects follow RecordNameStrategy like <see cref="ChatStreams.Contracts.ChatSerdes"/>,
 /// so the bytes are the same as Confluent's serializer writes and its deserializer reads.
 /// </summary>
-internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool autoRegister) : ISerde<T>, IOwnSchemaCheck where T : class, ISpecificRecord
+internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool autoRegister) : ISerde<T>, IOwnSchema where T : class, ISpecificRecord
 {
     private const byte MagicByte = 0;
     // Every contract class carries its schema in a static _SCHEMA field (parsed from the embedded .avsc).
@@ -37,6 +37,8 @@ internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool 
     }
 
     /// <summary>Whether <paramref name="data"/> was written with the schema this serde writes (this build's schema of <typeparamref name="T"/>).</summary>
+    public int OwnSchemaId => _writerId.Value;
+
     public bool IsWrittenWithOwnSchema(ReadOnlySpan<byte> data) =>
         data.Length > 5 && data[0] == MagicByte && BinaryPrimitives.ReadInt32BigEndian(data[1..5]) == _writerId.Value;
 
@@ -66,10 +68,12 @@ internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool 
 }
 
 /// <summary>
-/// A serde that tells bytes written with its own schema (this build's) from others: those a reader may take apart field
-/// by field, in the order of that schema, without decoding the whole record.
+/// A serde that knows the registry id of its own schema (this build's) and tells bytes written with it from others:
+/// those a reader may take apart, and a writer put together, field by field in the order of that schema.
 /// </summary>
-internal interface IOwnSchemaCheck
+internal interface IOwnSchema
 {
+    int OwnSchemaId { get; }
+
     bool IsWrittenWithOwnSchema(ReadOnlySpan<byte> data);
 }

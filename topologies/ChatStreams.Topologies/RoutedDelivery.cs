@@ -51,6 +51,12 @@ public sealed record RoutedDelivery
     /// </summary>
     internal byte[]? Encoded { get; init; }
 
+    /// <summary>
+    /// The encoding of the event this delivery carries, shared with the other members' deliveries of the same event
+    /// (<see cref="FanOut.SharedEventDeliveries"/>); null: encoded on its own.
+    /// </summary>
+    internal FanOut.SharedEventEncoding? SharedEvent { get; init; }
+
     public bool Equals(RoutedDelivery? other) =>
         other is not null && EdgeId == other.EdgeId && EqualityComparer<Delivery>.Default.Equals(Delivery, other.Delivery);
 
@@ -67,15 +73,22 @@ internal sealed class RoutedDeliverySerde(ISerde<Delivery> deliveries) : ISerde<
 {
     private static readonly RecordSchema DeliverySchema = (RecordSchema)Delivery._SCHEMA;
 
-    public byte[]? Serialize(RoutedDelivery value, SerdeContext context) =>
-        value is null ? null : value.Encoded ?? deliveries.Serialize(value.Delivery, context);
+    public byte[]? Serialize(RoutedDelivery value, SerdeContext context)
+    {
+        if (value is null) return null;
+        if (value.Encoded is { } encoded) return encoded;
+        if (value.SharedEvent is { } shared && value.Delivery.Payload is ChatEvent chatEvent
+            && deliveries is IOwnSchema own && FanOut.SharedEventDeliveries.Supported)
+            return FanOut.SharedEventDeliveries.Write(own.OwnSchemaId, value.Delivery, chatEvent, shared);
+        return deliveries.Serialize(value.Delivery, context);
+    }
 
     public RoutedDelivery Deserialize(ReadOnlySpan<byte> data, bool isNull, SerdeContext context)
     {
         if (isNull) return null!;
         var edgeId = Topics.TryGetDeliveryEdge(context.Topic, out var edge) ? edge : null;
         var encoded = data.ToArray();
-        if (deliveries is IOwnSchemaCheck own && own.IsWrittenWithOwnSchema(data))
+        if (deliveries is IOwnSchema own && own.IsWrittenWithOwnSchema(data))
         {
             string? deviceId;
             try

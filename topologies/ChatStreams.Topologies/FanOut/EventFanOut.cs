@@ -102,6 +102,7 @@ internal sealed class EventFanOut(ILogger<EventFanOut> logger) : IProcessor<stri
         var headers = TitleHeaders(record.Headers, chatEvent, conversation);
         var createdAt = TimeConversions.FromUnixMs(_context.CurrentSystemTimeMs);
         var receiptRecipients = IssuerReceiptRecipients(chatEvent);
+        var sharedEvent = new SharedEventEncoding();
         foreach (var member in _members.Of(chatEvent.ConversationId))
         {
             var delivery = new Delivery
@@ -114,7 +115,8 @@ internal sealed class EventFanOut(ILogger<EventFanOut> logger) : IProcessor<stri
                 Payload = chatEvent,
                 WithIssuerReceipt = receiptRecipients?.Contains(member) == true,
             };
-            _context.Forward(new Record<string, RoutedDelivery>(member, new RoutedDelivery(null, delivery), record.Timestamp, headers), FanOutTopology.ToUsersSink);
+            _context.Forward(new Record<string, RoutedDelivery>(member, new RoutedDelivery(null, delivery) { SharedEvent = sharedEvent }, record.Timestamp, headers),
+                FanOutTopology.ToUsersSink);
         }
     }
 
