@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Avro.IO;
 using ChatStreams.Contracts;
 using Avro.Specific;
@@ -17,7 +16,6 @@ namespace ChatStreams.Topologies;
 /// </summary>
 internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool autoRegister) : ISerde<T>, IOwnSchema where T : class, ISpecificRecord
 {
-    private const byte MagicByte = 0;
     // Every contract class carries its schema in a static _SCHEMA field (parsed from the embedded .avsc).
     private static readonly Avro.Schema OwnSchema = (Avro.Schema)typeof(T).GetField("_SCHEMA")!.GetValue(null)!;
     private readonly RegistryAvroReader<T> _reader = new(registry);
@@ -28,10 +26,7 @@ internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool 
     {
         if (value is null) return null;
         using var stream = new MemoryStream(256);
-        Span<byte> header = stackalloc byte[5];
-        header[0] = MagicByte;
-        BinaryPrimitives.WriteInt32BigEndian(header[1..], _writerId.Value);
-        stream.Write(header);
+        WireFormatHeader.Write(stream, _writerId.Value);
         _writer.Value!.Write(value, new BinaryEncoder(stream));
         return stream.ToArray();
     }
@@ -40,7 +35,7 @@ internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool 
     public int OwnSchemaId => _writerId.Value;
 
     public bool IsWrittenWithOwnSchema(ReadOnlySpan<byte> data) =>
-        data.Length > 5 && data[0] == MagicByte && BinaryPrimitives.ReadInt32BigEndian(data[1..5]) == _writerId.Value;
+        WireFormatHeader.Names(data, _writerId.Value);
 
     public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerdeContext context)
     {

@@ -93,7 +93,7 @@ internal sealed class RoutedDeliverySerde(ISerde<Delivery> deliveries) : ISerde<
             string? deviceId;
             try
             {
-                deviceId = ReadDeviceIdOfWholeRecord(data[5..]);
+                deviceId = ReadDeviceIdOfWholeRecord(data[WireFormatHeader.Length..]);
             }
             catch (InvalidDataException e)
             {

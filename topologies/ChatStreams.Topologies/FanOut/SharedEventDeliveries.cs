@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Avro;
 using Avro.IO;
 using Avro.Specific;
@@ -38,10 +37,7 @@ internal static class SharedEventDeliveries
     {
         var encodedEvent = shared.Encoded ??= EncodeEvent(chatEvent);
         using var stream = new MemoryStream(64 + encodedEvent.Length);
-        Span<byte> header = stackalloc byte[5];
-        header[0] = 0;
-        BinaryPrimitives.WriteInt32BigEndian(header[1..], schemaId);
-        stream.Write(header);
+        WireFormatHeader.Write(stream, schemaId);
         var encoder = new BinaryEncoder(stream);
         encoder.WriteString(delivery.UserId);
         WriteOptional(encoder, delivery.DeviceId);
