@@ -31,10 +31,9 @@ public static class BrokerCallRetry
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var left = deadline - DateTime.UtcNow;
             try
             {
-                return call(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+                return call(CallTimeout(deadline));
             }
             catch (KafkaException e) when (IsTransient(e.Error) && DateTime.UtcNow + Pause < deadline)
             {
@@ -42,6 +41,15 @@ public static class BrokerCallRetry
             }
         }
     }
+
+    /// <summary>The time left until <paramref name="deadline"/>, but at least a second: a last attempt still gets to ask.</summary>
+    private static TimeSpan CallTimeout(DateTime deadline)
+    {
+        var left = deadline - DateTime.UtcNow;
+        return left > MinimumCallTimeout ? left : MinimumCallTimeout;
+    }
+
+    private static readonly TimeSpan MinimumCallTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>The cluster's metadata, asked again while the connection breaks under the request.</summary>
     public static Metadata GetMetadataRetrying(this IAdminClient admin, TimeSpan timeout) =>
@@ -62,8 +70,7 @@ public static class BrokerCallRetry
         var pending = topics.ToList();
         while (pending.Count > 0)
         {
-            var left = deadline - DateTime.UtcNow;
-            var options = new CreateTopicsOptions { RequestTimeout = left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1) };
+            var options = new CreateTopicsOptions { RequestTimeout = CallTimeout(deadline) };
             try
             {
                 await admin.CreateTopicsAsync(pending, options);

@@ -31,9 +31,10 @@ internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool 
         return stream.ToArray();
     }
 
-    /// <summary>Whether <paramref name="data"/> was written with the schema this serde writes (this build's schema of <typeparamref name="T"/>).</summary>
+    /// <summary>The registry id of the schema this serde writes (this build's schema of <typeparamref name="T"/>).</summary>
     public int OwnSchemaId => _writerId.Value;
 
+    /// <summary>Whether <paramref name="data"/> was written with the schema this serde writes.</summary>
     public bool IsWrittenWithOwnSchema(ReadOnlySpan<byte> data) =>
         WireFormatHeader.Names(data, _writerId.Value);
 

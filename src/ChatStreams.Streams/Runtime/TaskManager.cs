@@ -45,7 +45,7 @@ internal sealed class TaskManager(
         get
         {
             foreach (var t in _tasks.Values)
-                if (t.Phase is TaskPhase.AwaitingOffsets or TaskPhase.Restoring) return true;
+                if (IsNotReady(t)) return true;
             return false;
         }
     }
@@ -64,7 +64,10 @@ internal sealed class TaskManager(
 
     /// <summary>Input partitions of tasks that must not be fetched yet (their stores are not restored).</summary>
     public IEnumerable<TopicPartition> PartitionsNotReady =>
-        _tasks.Values.Where(t => t.Phase is TaskPhase.AwaitingOffsets or TaskPhase.Restoring).SelectMany(t => t.Task.InputPartitions);
+        _tasks.Values.Where(IsNotReady).SelectMany(t => t.Task.InputPartitions);
+
+    /// <summary>A task whose inputs must not be fetched yet: it waits for stable offsets or restores its stores.</summary>
+    private static bool IsNotReady(ManagedTask task) => task.Phase is TaskPhase.AwaitingOffsets or TaskPhase.Restoring;
 
     /// <summary>
     /// Applies a new (eager, complete) assignment: suspended tasks that come back resume without restoring,
