@@ -23,6 +23,13 @@ public sealed class RequestFramingTests
         return frame;
     }
 
+    private static async Task<TcpClient> ConnectAsync(InProcessBroker broker)
+    {
+        var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync("127.0.0.1", broker.Broker.Port);
+        return client;
+    }
+
     private static async Task<List<int>> ReadCorrelationIdsAsync(NetworkStream stream, int count)
     {
         var ids = new List<int>();
@@ -42,8 +49,7 @@ public sealed class RequestFramingTests
     public async Task Requests_sent_back_to_back_in_one_write_are_each_answered_in_order()
     {
         await using var broker = await InProcessBroker.StartAsync();
-        using var client = new TcpClient { NoDelay = true };
-        await client.ConnectAsync("127.0.0.1", broker.Broker.Port);
+        using var client = await ConnectAsync(broker);
         var stream = client.GetStream();
 
         await stream.WriteAsync(Enumerable.Range(1, 300).SelectMany(ApiVersionsV0).ToArray());
@@ -55,8 +61,7 @@ public sealed class RequestFramingTests
     public async Task Requests_cut_at_every_boundary_are_each_answered_in_order()
     {
         await using var broker = await InProcessBroker.StartAsync();
-        using var client = new TcpClient { NoDelay = true };
-        await client.ConnectAsync("127.0.0.1", broker.Broker.Port);
+        using var client = await ConnectAsync(broker);
         var stream = client.GetStream();
         var bytes = Enumerable.Range(1, 40).SelectMany(ApiVersionsV0).ToArray();
 
@@ -74,7 +79,7 @@ public sealed class RequestFramingTests
     }
 
     [Fact]
-    public async Task Records_larger_than_the_receive_buffer_arrive_whole_between_small_ones()
+    public async Task Records_far_larger_than_a_socket_read_arrive_whole_between_small_ones()
     {
         await using var broker = await InProcessBroker.StartAsync();
         await broker.CreateTopicAsync("framing", 1);
