@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using ChatStreams.Kafka.Broker.Tests.Support;
+using static ChatStreams.Kafka.Broker.Tests.Support.RawFrames;
 using Confluent.Kafka;
 
 namespace ChatStreams.Kafka.Broker.Tests.Client;
@@ -29,18 +30,6 @@ public sealed class MalformedRequestTests
         await stream.ReadExactlyAsync(body);
         return body;
     }
-
-    private static byte[] Frame(params byte[][] parts)
-    {
-        var body = parts.SelectMany(p => p).ToArray();
-        var frame = new byte[4 + body.Length];
-        BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);
-        body.CopyTo(frame, 4);
-        return frame;
-    }
-
-    private static byte[] Int16(short v) { var b = new byte[2]; BinaryPrimitives.WriteInt16BigEndian(b, v); return b; }
-    private static byte[] Int32(int v) { var b = new byte[4]; BinaryPrimitives.WriteInt32BigEndian(b, v); return b; }
 
     [Fact]
     public async Task An_unknown_ApiVersions_version_gets_a_v0_error_listing_supported_versions()

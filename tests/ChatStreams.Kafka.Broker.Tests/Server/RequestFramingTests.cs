@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using ChatStreams.Kafka.Broker.Tests.Support;
+using static ChatStreams.Kafka.Broker.Tests.Support.RawFrames;
 using Confluent.Kafka;
 
 namespace ChatStreams.Kafka.Broker.Tests.Server;
@@ -12,16 +13,8 @@ namespace ChatStreams.Kafka.Broker.Tests.Server;
 /// </summary>
 public sealed class RequestFramingTests
 {
-    private static byte[] ApiVersionsV0(int correlationId)
-    {
-        var frame = new byte[4 + 10];
-        BinaryPrimitives.WriteInt32BigEndian(frame, 10);
-        BinaryPrimitives.WriteInt16BigEndian(frame.AsSpan(4), 18); // ApiVersions
-        BinaryPrimitives.WriteInt16BigEndian(frame.AsSpan(6), 0);
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(8), correlationId);
-        BinaryPrimitives.WriteInt16BigEndian(frame.AsSpan(12), -1); // no client id
-        return frame;
-    }
+    /// <summary>ApiVersions v0 (header v1 without a client id, an empty body).</summary>
+    private static byte[] ApiVersionsV0(int correlationId) => Frame(Int16(18), Int16(0), Int32(correlationId), Int16(-1));
 
     private static async Task<TcpClient> ConnectAsync(InProcessBroker broker)
     {
