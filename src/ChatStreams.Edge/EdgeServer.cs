@@ -85,6 +85,7 @@ public static class EdgeServer
         services.AddHostedService(p => p.GetRequiredService<LiveEventFeed>());
         services.AddHostedService(p => p.GetRequiredService<DeliveryListener>());
         services.AddHostedService<LiveTailSweeper>();
+        services.AddHostedService(p => p.GetRequiredService<LateResumes>());
         services.AddHostedService<CommandGenerationStartup>();
         services.AddHostedService<SessionHeartbeats>();
         services.AddHostedService<TypingRelay>();
@@ -109,6 +110,7 @@ public static class EdgeServer
         services.AddSingleton<DecisionWatches>();
         services.AddSingleton<PresenceBoard>();
         services.AddSingleton<LiveEventFeed>();
+        services.AddSingleton(p => new LateResumes(p.GetRequiredService<IConversationHistory>(), p.GetRequiredService<ILoggerFactory>().CreateLogger<LateResumes>()));
         services.AddSingleton(p => new LiveTailWatch(p.GetRequiredService<IHistoryReader>(), p.GetRequiredService<IOptions<EdgeOptions>>().Value.LiveTailCheckAfter,
             p.GetRequiredService<ILoggerFactory>().CreateLogger<LiveTailWatch>(), p.GetRequiredService<EdgeMetrics>()));
         // Search reads the index the search sink writes (Search__Store: a Lucene folder at Search__LucenePath, or

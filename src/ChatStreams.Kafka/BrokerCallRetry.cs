@@ -17,9 +17,11 @@ public static class BrokerCallRetry
     /// <summary>
     /// Errors that say "ask again" rather than "this cannot work": a broken or timed-out connection, and a partition or
     /// coordinator the cluster does not know yet (a topic created a moment ago: Kafka's own retriable errors).
+    /// Local_DestroyBroker is a call whose broker connection librdkafka tore down under it (the broker went away and came
+    /// back while the call waited: a topology instance starting during a broker restart exited on it).
     /// </summary>
     public static bool IsTransient(Error error) => !error.IsFatal && error.Code is
-        ErrorCode.Local_Transport or ErrorCode.Local_Destroy or ErrorCode.Local_TimedOut or ErrorCode.Local_AllBrokersDown
+        ErrorCode.Local_Transport or ErrorCode.Local_Destroy or ErrorCode.Local_DestroyBroker or ErrorCode.Local_TimedOut or ErrorCode.Local_AllBrokersDown
         or ErrorCode.Local_UnknownPartition or ErrorCode.RequestTimedOut or ErrorCode.NetworkException
         or ErrorCode.UnknownTopicOrPart or ErrorCode.LeaderNotAvailable or ErrorCode.NotLeaderForPartition
         or ErrorCode.NotController or ErrorCode.BrokerNotAvailable or ErrorCode.NotCoordinatorForGroup

@@ -10,6 +10,7 @@ namespace ChatStreams.Bench.Tests;
 /// `chatstreams-bench chaos` (docs/reliability.md). When it fails, the system's data and logs stay in the folder the
 /// message names.
 /// </summary>
+[Collection(WholeSystemRuns.Name)]
 public class ChaosRunTests
 {
     [Fact]

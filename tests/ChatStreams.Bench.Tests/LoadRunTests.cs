@@ -7,6 +7,7 @@ namespace ChatStreams.Bench.Tests;
 /// deliver every message once and in order, through a reconnect storm too; the baseline must never duplicate (it may lose).
 /// Only behaviour is asserted, never speed.
 /// </summary>
+[Collection(WholeSystemRuns.Name)]
 public class LoadRunTests
 {
     private static readonly LoadBenchSettings Settings = new()

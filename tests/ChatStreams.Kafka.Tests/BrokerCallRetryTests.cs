@@ -38,6 +38,7 @@ public sealed class BrokerCallRetryTests
     [Theory]
     [InlineData(ErrorCode.Local_Transport, true)]
     [InlineData(ErrorCode.Local_TimedOut, true)]
+    [InlineData(ErrorCode.Local_DestroyBroker, true)] // the connection was torn down under the call (a broker restart)
     [InlineData(ErrorCode.UnknownTopicOrPart, true)] // a topic created a moment ago
     [InlineData(ErrorCode.LeaderNotAvailable, true)]
     [InlineData(ErrorCode.TopicAuthorizationFailed, false)]

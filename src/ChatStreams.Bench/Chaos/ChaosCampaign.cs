@@ -37,7 +37,16 @@ public sealed class ChaosCampaign(ChaosSettings settings, TextWriter progress)
         var work = settings.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "chatstreams-chaos-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(work);
         progress.WriteLine($"chaos: work directory {work}");
-        var verdict = await RunInAsync(work, ct);
+        ChaosVerdict verdict;
+        try
+        {
+            verdict = await RunInAsync(work, ct);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException or System.Net.WebSockets.WebSocketException)
+        {
+            // Whoever reads the failure needs the components' logs of this run.
+            throw new InvalidOperationException($"{e.Message} (data and logs kept in {work})", e);
+        }
         await File.WriteAllLinesAsync(Path.Combine(work, "streams.txt"), verdict.StreamDetails.Concat(verdict.Problems), ct);
         if (!verdict.Passed) progress.WriteLine($"chaos: checks failed; data and logs kept in {work}");
         else if (settings.WorkDirectory is null) TryDelete(work);
@@ -177,7 +186,11 @@ public sealed class ChaosCampaign(ChaosSettings settings, TextWriter progress)
         var deadline = Stopwatch.GetTimestamp() + 180 * Stopwatch.Frequency;
         while (conversations.Any(c => c.Members.Any(d => d.Cursor(c.ConversationId) < 1)))
         {
-            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("not every device got its conversations' first event within 180 s");
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                var missing = conversations.SelectMany(c => c.Members.Where(d => d.Cursor(c.ConversationId) < 1).Select(d => $"{d.Account.UserId} in {c.ConversationId}"));
+                throw new TimeoutException($"not every device got its conversations' first event within 180 s (missing: {string.Join(", ", missing)})");
+            }
             await Task.Delay(100, ct);
         }
         return conversations;

@@ -53,7 +53,8 @@ public static partial class ChatSocketEndpoint
         using var connectionRate = limits.ForConnection();
         var userRate = limits.Join(userId);
         var connection = new ClientConnection(socket, userId, deviceId, options, services.GetRequiredService<IConversationHistory>(),
-            connectionRate, userRate, logger, services.GetRequiredService<EdgeMetrics>(), services.GetRequiredService<LiveTailWatch>());
+            connectionRate, userRate, logger, services.GetRequiredService<EdgeMetrics>(), services.GetRequiredService<LiveTailWatch>(),
+            services.GetRequiredService<LateResumes>());
         // "ready" is the first frame; then the socket is registered (before the session is announced, so no delivery
         // routed to it can arrive unseen).
         connection.Send(ServerFrames.Ready(userId, deviceId, options.Id, connection.ConnectionId, options));

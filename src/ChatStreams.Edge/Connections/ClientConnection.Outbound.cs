@@ -45,6 +45,9 @@ public sealed partial class ClientConnection
                 case OutboundItem.Resume resume:
                     if (!await ResumeAsync(resume.Request, ct)) return;
                     break;
+                case OutboundItem.LateResume late:
+                    if (!await ResumeLateAsync(late, ct)) return;
+                    break;
                 case OutboundItem.CatchUp catchUp when _holding:
                     _heldCatchUps.Add(catchUp);
                     break;
@@ -147,36 +150,59 @@ public sealed partial class ClientConnection
         }
         // The store trails chat.events by the history sink's batch: messages sent while the device was away may be
         // decided but not stored yet, and with no live delivery coming for them (the socket was unknown to the fan-out)
-        // they would stay missing until the next message. So the gap is read once the store holds everything decided
-        // before the resume (up to CursorAheadWait; past that, what it holds, and a later message fills the rest).
-        if (request.Cursors.Count > 0) await _history.CatchUpAsync(CursorAheadWait, ct);
+        // they would stay missing until the conversation's next event. So the gap is read once the store holds
+        // everything decided before the resume. The resume waits for that only a moment (CursorAheadWait): past it, it
+        // is served from what the store holds, and LateResumes resumes the socket again once the store has caught up.
+        var storeCaughtUp = request.Cursors.Count == 0 || await _history.CatchUpAsync(CursorAheadWait, ct);
         var heads = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (conversationId, cursor) in request.Cursors)
         {
             if (!await _history.HasAccessAsync(conversationId, UserId, ct))
             {
-                await SendAsync(ServerFrames.Error(ErrorCodes.NotMember, $"you are not a member of conversation '{conversationId}' (or it does not exist); its cursor was ignored", conversationId: conversationId), ct);
+                // A store that is behind may not hold a conversation created a moment ago: the late resume answers it.
+                if (storeCaughtUp || _lateResumes is null) await SendNotMemberAsync(conversationId, ct);
                 continue;
             }
-            // A cursor never moves this socket backwards: what it was already sent it keeps.
-            var from = _sent.TryGetValue(conversationId, out var sent) ? Math.Max(sent, cursor) : cursor;
-            var head = await _history.HeadAsync(conversationId, ct);
-            if (from > head && !await _history.WaitForSeqAsync(conversationId, from, CursorAheadWait, ct))
-            {
-                // Not history lagging behind another edge: the conversation has no such seq. Trusting the cursor
-                // would silence the conversation until it got there, so the device gets everything after the head.
-                _logger.LogWarning("Connection {Connection} resumed {Conversation} at {Cursor}, beyond its last seq {Head}.", ConnectionId, conversationId, from, head);
-                from = head;
-            }
-            head = await _history.HeadAsync(conversationId, ct);
-            if (head > from)
-            {
-                if (!await FillAsync(conversationId, from, head, ct)) return false;
-            }
-            else MarkSent(conversationId, from);
+            if (!await ResumeFromAsync(conversationId, cursor, ct)) return false;
             heads[conversationId] = _sent[conversationId];
         }
         await SendAsync(ServerFrames.Resumed(heads), ct);
+        if (!storeCaughtUp) _lateResumes?.Add(this, request.Cursors);
+        return true;
+    }
+
+    /// <summary>The second half of a resume served while history was behind: each conversation again, without a <c>resumed</c> frame.</summary>
+    private async Task<bool> ResumeLateAsync(OutboundItem.LateResume late, CancellationToken ct)
+    {
+        foreach (var (conversationId, cursor) in late.Cursors)
+        {
+            if (!await _history.HasAccessAsync(conversationId, UserId, ct)) await SendNotMemberAsync(conversationId, ct);
+            else if (!await ResumeFromAsync(conversationId, cursor, ct)) return false;
+        }
+        return true;
+    }
+
+    public void ResumeLate(IReadOnlyDictionary<string, long> cursors) => Enqueue(new OutboundItem.LateResume(cursors));
+
+    private Task SendNotMemberAsync(string conversationId, CancellationToken ct) =>
+        SendAsync(ServerFrames.Error(ErrorCodes.NotMember, $"you are not a member of conversation '{conversationId}' (or it does not exist); its cursor was ignored", conversationId: conversationId), ct);
+
+    /// <summary>Sends a conversation's events after the cursor (or after what this socket was sent, if more) up to its head in history.</summary>
+    private async Task<bool> ResumeFromAsync(string conversationId, long cursor, CancellationToken ct)
+    {
+        // A cursor never moves this socket backwards: what it was already sent it keeps.
+        var from = _sent.TryGetValue(conversationId, out var sent) ? Math.Max(sent, cursor) : cursor;
+        var head = await _history.HeadAsync(conversationId, ct);
+        if (from > head && !await _history.WaitForSeqAsync(conversationId, from, CursorAheadWait, ct))
+        {
+            // Not history lagging behind another edge: the conversation has no such seq. Trusting the cursor
+            // would silence the conversation until it got there, so the device gets everything after the head.
+            _logger.LogWarning("Connection {Connection} resumed {Conversation} at {Cursor}, beyond its last seq {Head}.", ConnectionId, conversationId, from, head);
+            from = head;
+        }
+        head = await _history.HeadAsync(conversationId, ct);
+        if (head > from) return await FillAsync(conversationId, from, head, ct);
+        MarkSent(conversationId, from);
         return true;
     }
 

@@ -14,7 +14,7 @@ namespace ChatStreams.Edge.Connections;
 /// bounded queue. A client that lets the queue fill up is disconnected as a slow consumer (it resumes later); a
 /// bad frame only costs an error frame.
 /// </summary>
-public sealed partial class ClientConnection : ILiveTailFollower
+public sealed partial class ClientConnection : ILiveTailFollower, ILateResumer
 {
     private readonly WebSocket _socket;
     private readonly EdgeOptions _options;
@@ -26,15 +26,18 @@ public sealed partial class ClientConnection : ILiveTailFollower
     private readonly RateLimiter _userRate;
     private readonly EdgeMetrics? _metrics;
     private readonly LiveTailWatch? _liveTail;
+    private readonly LateResumes? _lateResumes;
     private string? _closeReason;
     private string _closeMessage = "";
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
     public ClientConnection(WebSocket socket, string userId, string deviceId, EdgeOptions options, IConversationHistory history,
-        RateLimiter connectionRate, RateLimiter userRate, ILogger logger, EdgeMetrics? metrics = null, LiveTailWatch? liveTail = null)
+        RateLimiter connectionRate, RateLimiter userRate, ILogger logger, EdgeMetrics? metrics = null, LiveTailWatch? liveTail = null,
+        LateResumes? lateResumes = null)
     {
         _metrics = metrics;
         _liveTail = liveTail;
+        _lateResumes = lateResumes;
         _socket = socket;
         UserId = userId;
         DeviceId = deviceId;

@@ -17,6 +17,9 @@ internal abstract record OutboundItem
 
     public sealed record Resume(ResumeFrame Request) : OutboundItem;
 
+    /// <summary>A resume served while history was behind, resumed again now that it caught up (<see cref="History.LateResumes"/>).</summary>
+    public sealed record LateResume(IReadOnlyDictionary<string, long> Cursors) : OutboundItem;
+
     /// <summary>The conversation's events up to this seq did not all arrive live (<see cref="History.LiveTailWatch"/>): fill them from history.</summary>
     public sealed record CatchUp(string ConversationId, long Seq) : OutboundItem;
 

@@ -77,8 +77,9 @@ public sealed class TopicGenerationLog : IDisposable
 
     /// <summary>
     /// The control topic's end offset, asked again until the deadline when the connection broke under the request
-    /// (<see cref="BrokerCallRetry"/>): librdkafka answers Local_Transport, or Local_Destroy when the bootstrap connection
-    /// the request went out on is retired; either made a topology process exit at start.
+    /// (<see cref="BrokerCallRetry"/>): librdkafka answers Local_Transport, Local_Destroy when the bootstrap connection
+    /// the request went out on is retired, or Local_DestroyBroker when a broker restart tore the connection down; each
+    /// made a topology process exit at start.
     /// </summary>
     private static long EndOffset(IConsumer<string, byte[]?> consumer, DateTime deadline) =>
         BrokerCallRetry.Until(deadline - DateTime.UtcNow, left => consumer.QueryWatermarkOffsets(Partition, left).High.Value);

@@ -178,6 +178,80 @@ public sealed class ClientConnectionTests(UnreachableKafka kafka) : IClassFixtur
         Assert.Equal(["d1:1", "d1:2", "d1:3", "d1:4"], Sequenced(await FlushAsync(h)));
     }
 
+    /// <summary>Runs late-resume rounds until one resumed a socket (the pump queues it just after its resumed frame), for up to 10 s.</summary>
+    private static Task<int> LateRoundAsync(ConnectionHarness h) => Task.Run(async () =>
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        int resumed;
+        while ((resumed = await h.LateResumes.RunRoundAsync(CancellationToken.None)) == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        return resumed;
+    });
+
+    [Fact]
+    public async Task A_resume_while_history_is_behind_gets_what_was_decided_before_it_once_history_catches_up()
+    {
+        await using var h = new ConnectionHarness(kafka);
+        var older = Direct("d1", 2);   // seqs 1-3: 1-2 stored, 3 decided but not stored yet
+        var created = Direct("d2", 0); // seq 1 decided a moment ago, not stored yet
+        h.Apply(older.Events[0], older.Events[1]);
+        var stored = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waits = 0;
+        h.Store.CatchUp = (_, _) => Interlocked.Increment(ref waits) == 1 ? Task.FromResult(false) : stored.Task;
+
+        h.Socket.Receive("""{"type":"resume","cursors":{"d1":1,"d2":0}}""");
+        var resumed = await h.Socket.WaitForAsync(f => Type(f) == "resumed");
+        // Served from what the store holds; d2, not in the store yet, is neither refused nor in resumed.
+        Assert.Equal("""{"type":"resumed","cursors":{"d1":2}}""", resumed.GetRawText());
+
+        // Nothing more is decided in either conversation: no live event will reveal what is missing.
+        var round = LateRoundAsync(h);
+        h.Apply(older.Events[2], created.Events[0]);
+        stored.SetResult(true);
+        Assert.Equal(1, await round);
+
+        var frames = await FlushAsync(h);
+        var order = frames.Select(f => IsEvent(f) ? $"{Str(f, "conversationId")}:{f.GetProperty("seq").GetInt64()}" : Type(f)).ToList();
+        Assert.Equal(["d1:2", "resumed", "d1:3", "d2:1"], order);
+
+        // Live copies of what the late resume sent are repeats.
+        h.Connection.Deliver(Delivery(older.Events[2]));
+        h.Connection.Deliver(Delivery(created.Events[0]));
+        Assert.Equal(["d1:2", "d1:3", "d2:1"], Sequenced(await FlushAsync(h)));
+    }
+
+    [Fact]
+    public async Task A_cursor_for_a_conversation_history_does_not_hold_is_refused_only_once_history_caught_up()
+    {
+        await using var h = new ConnectionHarness(kafka);
+        var log = Direct("d1", 1);
+        foreach (var e in log.Events) h.Apply(e);
+        var waits = 0;
+        h.Store.CatchUp = (_, _) => Task.FromResult(Interlocked.Increment(ref waits) > 1);
+
+        h.Socket.Receive("""{"type":"resume","cursors":{"d1":0,"nowhere":3}}""");
+        var resumed = await h.Socket.WaitForAsync(f => Type(f) == "resumed");
+        Assert.Equal("""{"type":"resumed","cursors":{"d1":2}}""", resumed.GetRawText());
+        Assert.DoesNotContain(h.Socket.Frames, f => Type(f) == "error");
+
+        Assert.Equal(1, await LateRoundAsync(h));
+        var frames = await FlushAsync(h);
+        var error = frames.Single(f => Type(f) == "error");
+        Assert.Equal((ErrorCodes.NotMember, "nowhere"), (Str(error, "code"), Str(error, "conversationId")));
+        Assert.Equal(["d1:1", "d1:2"], Sequenced(frames)); // d1 is not sent twice
+    }
+
+    [Fact]
+    public async Task A_resume_with_history_caught_up_is_not_resumed_again()
+    {
+        await using var h = new ConnectionHarness(kafka);
+        var log = Direct("d1", 1);
+        foreach (var e in log.Events) h.Apply(e);
+        h.Socket.Receive("""{"type":"resume","cursors":{"d1":0,"nowhere":3}}""");
+        var frames = await FlushAsync(h); // the pump is past the resume: a late one would be queued by now
+        Assert.Equal(0, await h.LateResumes.RunRoundAsync(CancellationToken.None));
+        Assert.Contains(frames, f => Type(f) == "error" && Str(f, "conversationId") == "nowhere");
+    }
+
     [Fact]
     public async Task Resume_at_the_head_sends_only_resumed()
     {

@@ -18,6 +18,8 @@ internal sealed class ConnectionHarness : IAsyncDisposable
     public IConversationHistory History => Store.History;
     public ClientConnection Connection { get; }
     public InProcessTypingBus Typing { get; } = new();
+    /// <summary>The edge's late resumes over this history; not running: a test runs its rounds (<see cref="LateResumes.RunRoundAsync"/>).</summary>
+    public LateResumes LateResumes { get; }
     public Task Run { get; }
 
     /// <summary>A token bucket that never refills during a test, so exactly <paramref name="tokens"/> frames pass.</summary>
@@ -47,7 +49,9 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         _owned.Add(Media);
         connectionRate ??= Own(Bucket(100_000));
         userRate ??= Own(Bucket(100_000));
-        Connection = new ClientConnection(Socket, userId, "phone", options, History, connectionRate, userRate, NullLogger.Instance, liveTail: liveTail);
+        LateResumes = new LateResumes(History, NullLogger<LateResumes>.Instance);
+        Connection = new ClientConnection(Socket, userId, "phone", options, History, connectionRate, userRate, NullLogger.Instance, liveTail: liveTail,
+            lateResumes: LateResumes);
         var handler = new ClientFrameHandler(kafka.Commands, Typing, History, media ?? Media.Attachments, Microsoft.Extensions.Options.Options.Create(options),
             TimeProvider.System, NullLogger<ClientFrameHandler>.Instance);
         Run = Task.Run(() => Connection.RunAsync(handler, CancellationToken.None));
