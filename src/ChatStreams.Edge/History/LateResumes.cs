@@ -84,9 +84,10 @@ public sealed class LateResumes(IConversationHistory history, ILogger<LateResume
             {
                 logger.LogDebug(e, "Could not tell whether the history store caught up; asking again in {Pause}.", AskAgainAfter);
             }
-            left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) return false;
-            await Task.Delay(left < AskAgainAfter ? left : AskAgainAfter, ct);
+            // Not a pause cut to the time left: a sub-millisecond Task.Delay completes at once, and the last
+            // millisecond of the round would be spent asking in a loop.
+            if (deadline - DateTime.UtcNow < AskAgainAfter) return false;
+            await Task.Delay(AskAgainAfter, ct);
         }
     }
 }
