@@ -38,7 +38,18 @@ public sealed class LateResumes(IConversationHistory history, ILogger<LateResume
         try
         {
             while (await _pending.Reader.WaitToReadAsync(stoppingToken))
-                await RunRoundAsync(stoppingToken);
+            {
+                try
+                {
+                    await RunRoundAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A failed round must not stop the edge (a background service that throws stops its host); the
+                    // sockets of that round fill the rest at their next event or resume.
+                    logger.LogError(e, "A round of late resumes failed; going on with the next.");
+                }
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }

@@ -11,7 +11,13 @@ public sealed class LateResumesTests
     {
         public List<IReadOnlyDictionary<string, long>> Resumed { get; } = [];
         public bool Closed { get; set; }
-        public void ResumeLate(IReadOnlyDictionary<string, long> cursors) { lock (Resumed) Resumed.Add(cursors); }
+        public bool Throws { get; init; }
+
+        public void ResumeLate(IReadOnlyDictionary<string, long> cursors)
+        {
+            lock (Resumed) Resumed.Add(cursors);
+            if (Throws) throw new InvalidOperationException("this socket's queue is broken");
+        }
     }
 
     private static Dictionary<string, long> Cursors(string conversation, long seq) => new() { [conversation] = seq };
@@ -110,13 +116,40 @@ public sealed class LateResumesTests
         {
             var socket = new Socket();
             late.Add(socket, Cursors("a", 1));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (socket.Resumed.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+            await WaitForAsync(() => socket.Resumed.Count > 0);
             Assert.Single(socket.Resumed);
         }
         finally
         {
             await late.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task A_failed_round_does_not_stop_the_service()
+    {
+        using var history = new TestHistory();
+        var late = new LateResumes(history.History, NullLogger<LateResumes>.Instance);
+        await late.StartAsync(CancellationToken.None);
+        try
+        {
+            var broken = new Socket { Throws = true };
+            late.Add(broken, Cursors("a", 1));
+            await WaitForAsync(() => broken.Resumed.Count > 0);
+            var socket = new Socket();
+            late.Add(socket, Cursors("b", 2));
+            await WaitForAsync(() => socket.Resumed.Count > 0);
+            Assert.Single(socket.Resumed);
+        }
+        finally
+        {
+            await late.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(10);
     }
 }
