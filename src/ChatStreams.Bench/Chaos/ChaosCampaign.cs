@@ -42,7 +42,7 @@ public sealed class ChaosCampaign(ChaosSettings settings, TextWriter progress)
         {
             verdict = await RunInAsync(work, ct);
         }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException or System.Net.WebSockets.WebSocketException)
+        catch (Exception e) when (StoppedTheRun(e))
         {
             // Whoever reads the failure needs the components' logs of this run.
             throw new InvalidOperationException($"{e.Message} (data and logs kept in {work})", e);
@@ -52,6 +52,13 @@ public sealed class ChaosCampaign(ChaosSettings settings, TextWriter progress)
         else if (settings.WorkDirectory is null) TryDelete(work);
         return verdict;
     }
+
+    /// <summary>
+    /// The failures that stop a campaign before its verdict (a wait that timed out, a refused or broken call to the
+    /// system): reported with the run's work folder, not as a crash.
+    /// </summary>
+    public static bool StoppedTheRun(Exception e) =>
+        e is TimeoutException or InvalidOperationException or HttpRequestException or System.Net.WebSockets.WebSocketException;
 
     private async Task<ChaosVerdict> RunInAsync(string work, CancellationToken ct)
     {

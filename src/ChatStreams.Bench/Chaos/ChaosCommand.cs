@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.WebSockets;
 using ChatStreams.Bench.Reporting;
 
 namespace ChatStreams.Bench.Chaos;
@@ -74,7 +73,7 @@ public static class ChaosCommand
         {
             verdict = await new ChaosCampaign(settings, Console.Error).RunAsync(ct);
         }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException or WebSocketException)
+        catch (Exception e) when (ChaosCampaign.StoppedTheRun(e))
         {
             Console.Error.WriteLine($"the campaign could not run: {e.Message}");
             return 1;
