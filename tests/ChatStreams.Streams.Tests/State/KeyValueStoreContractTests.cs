@@ -135,6 +135,21 @@ public abstract class KeyValueStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void A_prefix_scan_of_a_few_entries_allocates_little()
+    {
+        // The message path scans small ranges per record (a conversation's members, its read marks); a scan must not
+        // allocate for its largest chunk up front (it did: an 8 KB list per scan).
+        var store = OpenStrings();
+        for (var c = 0; c < 100; c++)
+            for (var m = 0; m < 5; m++) store.Put($"c{c:D3}/m{m}", "member");
+        Assert.Equal(5, store.PrefixScan("c042/").Count());
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++) Assert.Equal(5, store.PrefixScan($"c{i:D3}/").Count());
+        var perScan = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        Assert.True(perScan < 4096, $"a scan of 5 entries allocated {perScan} bytes");
+    }
+
+    [Fact]
     public void Entries_can_be_deleted_while_iterating_over_more_than_one_chunk()
     {
         var store = Open(Serdes.Int, Serdes.Int);
