@@ -25,10 +25,11 @@ internal sealed class RegistryAvroSerde<T>(ISchemaRegistryClient registry, bool 
     public byte[]? Serialize(T value, SerdeContext context)
     {
         if (value is null) return null;
-        using var stream = new MemoryStream(256);
-        WireFormatHeader.Write(stream, _writerId.Value);
-        _writer.Value!.Write(value, new BinaryEncoder(stream));
-        return stream.ToArray();
+        return RecordWriteBuffer.Write((this, value), static (stream, state) =>
+        {
+            WireFormatHeader.Write(stream, state.Item1._writerId.Value);
+            state.Item1._writer.Value!.Write(state.value, new BinaryEncoder(stream));
+        });
     }
 
     /// <summary>The registry id of the schema this serde writes (this build's schema of <typeparamref name="T"/>).</summary>

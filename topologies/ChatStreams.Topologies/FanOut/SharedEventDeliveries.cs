@@ -36,31 +36,29 @@ internal static class SharedEventDeliveries
     public static byte[] Write(int schemaId, Delivery delivery, ChatEvent chatEvent, SharedEventEncoding shared)
     {
         var encodedEvent = shared.Encoded ??= EncodeEvent(chatEvent);
-        using var stream = new MemoryStream(64 + encodedEvent.Length);
-        WireFormatHeader.Write(stream, schemaId);
-        var encoder = new BinaryEncoder(stream);
-        encoder.WriteString(delivery.UserId);
-        WriteOptional(encoder, delivery.DeviceId);
-        WriteOptional(encoder, delivery.ConversationId);
-        if (delivery.Seq is { } seq)
+        return RecordWriteBuffer.Write((schemaId, delivery, encodedEvent), static (stream, state) =>
         {
-            encoder.WriteUnionIndex(1);
-            encoder.WriteLong(seq);
-        }
-        else encoder.WriteUnionIndex(0);
-        encoder.WriteLong(TimestampMillis(delivery.CreatedAt));
-        encoder.WriteUnionIndex(EventBranch);
-        stream.Write(encodedEvent);
-        encoder.WriteBoolean(delivery.WithIssuerReceipt);
-        return stream.ToArray();
+            var (schemaId, delivery, encodedEvent) = state;
+            WireFormatHeader.Write(stream, schemaId);
+            var encoder = new BinaryEncoder(stream);
+            encoder.WriteString(delivery.UserId);
+            WriteOptional(encoder, delivery.DeviceId);
+            WriteOptional(encoder, delivery.ConversationId);
+            if (delivery.Seq is { } seq)
+            {
+                encoder.WriteUnionIndex(1);
+                encoder.WriteLong(seq);
+            }
+            else encoder.WriteUnionIndex(0);
+            encoder.WriteLong(TimestampMillis(delivery.CreatedAt));
+            encoder.WriteUnionIndex(EventBranch);
+            stream.Write(encodedEvent);
+            encoder.WriteBoolean(delivery.WithIssuerReceipt);
+        });
     }
 
-    private static byte[] EncodeEvent(ChatEvent chatEvent)
-    {
-        using var stream = new MemoryStream(256);
-        EventWriter.Value!.Write(chatEvent, new BinaryEncoder(stream));
-        return stream.ToArray();
-    }
+    private static byte[] EncodeEvent(ChatEvent chatEvent) =>
+        RecordWriteBuffer.Write(chatEvent, static (stream, chatEvent) => EventWriter.Value!.Write(chatEvent, new BinaryEncoder(stream)));
 
     private static void WriteOptional(BinaryEncoder encoder, string? value)
     {
