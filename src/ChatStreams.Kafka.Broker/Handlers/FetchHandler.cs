@@ -175,6 +175,7 @@ public sealed class FetchHandler(TopicCatalog catalog, TimeProvider time) : IReq
 
     private static void Write(KafkaWriter w, short v, bool flex, List<(string Topic, List<PartitionData> Partitions)> results)
     {
+        w.Reserve(SizeBound(results));
         w.Int32(0); // throttle
         if (v >= 7)
         {
@@ -207,5 +208,22 @@ public sealed class FetchHandler(TopicCatalog catalog, TimeProvider time) : IReq
             w.TaggedFields(flex);
         }
         w.TaggedFields(flex);
+    }
+
+    /// <summary>
+    /// At least the bytes <see cref="Write"/> puts down for <paramref name="results"/>, in any version: per partition
+    /// its fixed fields (at most 45 bytes with lengths and tags), 17 per aborted transaction (with its tags) and its records; per topic
+    /// its name (at most 3 UTF-8 bytes a char) and lengths.
+    /// </summary>
+    private static int SizeBound(List<(string Topic, List<PartitionData> Partitions)> results)
+    {
+        long size = 16;
+        foreach (var (topic, partitions) in results)
+        {
+            size += 3L * topic.Length + 12;
+            foreach (var pd in partitions)
+                size += 48 + 17L * (pd.Aborted?.Count ?? 0) + (pd.Records?.Length ?? 0);
+        }
+        return (int)Math.Min(size, int.MaxValue / 2);
     }
 }

@@ -19,6 +19,19 @@ public sealed class KafkaWriter
 
     public int Length { get; private set; }
 
+    /// <summary>Bytes the buffer holds before it must grow again.</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>
+    /// Makes room for <paramref name="count"/> more bytes at once. A writer that knows its size up front (a fetch
+    /// response, mostly record bytes) grows once instead of doubling its way there: the doubling copied and discarded
+    /// about twice the response, the largest share of what the broker allocated.
+    /// </summary>
+    public void Reserve(int count)
+    {
+        if (Length + count > _buffer.Length) System.Array.Resize(ref _buffer, Length + count);
+    }
+
     private Span<byte> Grow(int count)
     {
         if (Length + count > _buffer.Length)
