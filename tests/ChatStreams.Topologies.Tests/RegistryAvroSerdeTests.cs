@@ -69,6 +69,17 @@ public sealed class RegistryAvroSerdeTests(ChatRegistry registry)
     }
 
     [Fact]
+    public void A_record_cut_short_fails_with_a_serialization_error_even_when_its_buffer_goes_on()
+    {
+        // The reader decodes in place from the bytes it is given: a cut-short record must end at its span, not read on
+        // into whatever follows it in memory (here the rest of the same record).
+        var whole = registry.Serdes.Event.Serialize(SampleEvent(), Context)!;
+        for (var length = 5; length < whole.Length; length++)
+            Assert.Throws<SerializationException>(() => registry.Serdes.Event.Deserialize(whole.AsSpan(0, length), false, Context));
+        Assert.Equal(7, registry.Serdes.Event.Deserialize(whole, false, Context).Seq);
+    }
+
+    [Fact]
     public void An_unknown_schema_id_fails_with_a_serialization_error_naming_it()
     {
         var error = Assert.Throws<SerializationException>(() => registry.Serdes.Event.Deserialize(new byte[] { 0, 0, 0, 0x7F, 0x7F, 2 }, false, Context));
