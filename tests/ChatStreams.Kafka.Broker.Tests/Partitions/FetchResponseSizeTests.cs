@@ -4,8 +4,7 @@ using ChatStreams.Kafka.Broker.Handlers;
 using ChatStreams.Kafka.Broker.Protocol;
 using ChatStreams.Kafka.Broker.Server;
 using ChatStreams.Kafka.Broker.Tests.Records;
-using ChatStreams.Kafka.Broker.Tests.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
+using ChatStreams.Kafka.Broker.Tests.Support;
 
 namespace ChatStreams.Kafka.Broker.Tests.Partitions;
 
@@ -16,19 +15,14 @@ namespace ChatStreams.Kafka.Broker.Tests.Partitions;
 public sealed class FetchResponseSizeTests : IDisposable
 {
     private const long Producer = 1000;
-    private readonly TempDirectory _directory = new();
-    private readonly TopicCatalog _catalog;
+    private readonly TestCatalog _topics = new();
 
     public FetchResponseSizeTests()
     {
-        _catalog = new TopicCatalog(new BrokerOptions { DataDirectory = _directory.Path }, TimeProvider.System, NullLoggerFactory.Instance);
-        _catalog.Load();
         foreach (var topic in new[] { "chat.events", "delivery.edge-1" })
         {
-            Assert.Equal(TopicCatalog.Result.Ok, _catalog.Create(topic, 3, new Dictionary<string, string?>(), validateOnly: false));
-            for (var p = 0; p < 3; p++)
+            foreach (var (partition, p) in _topics.Create(topic, 3).Select((partition, p) => (partition, p)))
             {
-                var partition = _catalog.Find(topic)!.Partition(p)!;
                 partition.AppendInternal(TestBatch.Of(37 + p), -1, transactional: false);
                 // An aborted transaction, so read_committed answers list it.
                 partition.AppendInternal(TestBatch.Of(5), Producer, transactional: true);
@@ -47,7 +41,7 @@ public sealed class FetchResponseSizeTests : IDisposable
     public async Task A_fetch_response_grows_once_to_about_its_length(short version, bool readCommitted)
     {
         var response = new KafkaWriter();
-        await new FetchHandler(_catalog, TimeProvider.System).HandleAsync(Request(version, readCommitted), response, CancellationToken.None);
+        await new FetchHandler(_topics.Catalog, TimeProvider.System).HandleAsync(Request(version, readCommitted), response, CancellationToken.None);
 
         Assert.True(response.Length > 3 * 1024, $"the response holds the records ({response.Length} bytes)");
         // Doubling would leave up to the response's length unused; the reservation leaves only its per-field margin.
@@ -90,9 +84,5 @@ public sealed class FetchResponseSizeTests : IDisposable
             new IPEndPoint(IPAddress.Loopback, 5555), "conn-1");
     }
 
-    public void Dispose()
-    {
-        _catalog.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _topics.Dispose();
 }

@@ -1,7 +1,6 @@
 using ChatStreams.Kafka.Broker.Cluster;
 using ChatStreams.Kafka.Broker.Tests.Records;
-using ChatStreams.Kafka.Broker.Tests.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
+using ChatStreams.Kafka.Broker.Tests.Support;
 
 namespace ChatStreams.Kafka.Broker.Tests.Partitions;
 
@@ -12,17 +11,10 @@ namespace ChatStreams.Kafka.Broker.Tests.Partitions;
 public sealed class FetchSignalTests : IDisposable
 {
     private const long ProducerA = 1000, ProducerB = 2000;
-    private readonly TempDirectory _directory = new();
-    private readonly TopicCatalog _catalog;
+    private readonly TestCatalog _topics = new();
     private readonly Partition _partition;
 
-    public FetchSignalTests()
-    {
-        _catalog = new TopicCatalog(new BrokerOptions { DataDirectory = _directory.Path }, TimeProvider.System, NullLoggerFactory.Instance);
-        _catalog.Load();
-        Assert.Equal(TopicCatalog.Result.Ok, _catalog.Create("t", 1, new Dictionary<string, string?>(), validateOnly: false));
-        _partition = _catalog.Find("t")!.Partition(0)!;
-    }
+    public FetchSignalTests() => _partition = _topics.Create("t", 1)[0];
 
     [Fact]
     public void An_append_inside_an_open_transaction_wakes_only_uncommitted_readers_and_its_marker_wakes_both()
@@ -59,9 +51,5 @@ public sealed class FetchSignalTests : IDisposable
         Assert.True(stable.IsCompleted);
     }
 
-    public void Dispose()
-    {
-        _catalog.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _topics.Dispose();
 }
