@@ -20,6 +20,13 @@ internal sealed class IndexChanges
     /// <summary>The document each touched message ends up as; null means it is removed from the index.</summary>
     public Dictionary<MessageKey, IndexedMessage?> Messages { get; } = [];
 
+    /// <summary>
+    /// The messages first sent in this batch (above their conversation's watermark). An index whose batches land
+    /// atomically with the watermark (Lucene) has no document for them yet, so it can add them without first deleting
+    /// by id; an index that may hold part of a failed batch (Elasticsearch) must not rely on it.
+    /// </summary>
+    public HashSet<MessageKey> FirstSent { get; } = [];
+
     /// <summary>The new watermark of each conversation the batch advanced.</summary>
     public Dictionary<string, long> AppliedSeqs { get; } = new(StringComparer.Ordinal);
 
@@ -74,6 +81,7 @@ internal sealed class IndexChanges
                 break;
             case MessageSent sent:
                 var key = new MessageKey(e.ConversationId, e.Seq);
+                FirstSent.Add(key);
                 Messages[key] = new IndexedMessage(key, sent.MessageId, e.UserId, DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc), sent.Body,
                     sent.Attachments.Select(a => a.FileName).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n!).ToList(), false);
                 break;
