@@ -1,4 +1,5 @@
 using ChatStreams.Contracts;
+using ChatStreams.Topologies.Conversation;
 using ChatStreams.Topologies.Tests.Conversation.Support;
 using ChatStreams.Topologies.Tests.Support;
 using chatstreams.v1;
@@ -252,5 +253,19 @@ public sealed class ReceiptTests(ChatRegistry registry)
         Assert.Equal(5, lastSeq);
         Assert.Equal(2, lastSeq - bob.ReadSeq);
         Assert.Equal(0, lastSeq - SingleReceipt(chat, Bob.Read("g1", lastSeq)).ReadSeq);
+    }
+
+    [Theory]
+    [InlineData(3, 7, 3, 7, "3-7")]         // a read receipt: both marks move over the same seqs, read once
+    [InlineData(6, 7, 3, 7, "3-7")]         // reads trailed deliveries
+    [InlineData(3, 4, 5, 9, "3-9")]         // adjacent
+    [InlineData(8, 9, 2, 4, "2-4 8-9")]     // apart: each range read on its own, in order
+    [InlineData(5, 4, 2, 3, "2-3")]         // nothing newly delivered
+    [InlineData(2, 3, 5, 4, "2-3")]         // nothing newly read
+    [InlineData(5, 4, 9, 8, "")]            // nothing at all
+    public void The_newly_covered_seqs_are_read_as_the_fewest_ranges(long deliveredFrom, long deliveredTo, long readFrom, long readTo, string expected)
+    {
+        var merged = ReceiptLedger.Merged((deliveredFrom, deliveredTo), (readFrom, readTo));
+        Assert.Equal(expected, string.Join(" ", merged.Select(r => $"{r.From}-{r.To}")));
     }
 }

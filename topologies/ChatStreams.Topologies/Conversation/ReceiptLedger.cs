@@ -58,10 +58,7 @@ public sealed class ReceiptLedger(IKeyValueStore<string, ReceiptMarks> receipts,
         Rescan(head, conversationId);
 
         // Senders learn about their messages that this update newly covers (delivered ticks or read ticks).
-        var covered = CoveredSenders(conversationId, userId, old.DeliveredSeq + 1, delivered)
-            .Union(CoveredSenders(conversationId, userId, old.ReadSeq + 1, read), StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var covered = CoveredSenders(conversationId, userId, (old.DeliveredSeq + 1, delivered), (old.ReadSeq + 1, read));
         return new ReceiptUpdate
         {
             ConversationId = conversationId,
@@ -75,12 +72,34 @@ public sealed class ReceiptLedger(IKeyValueStore<string, ReceiptMarks> receipts,
         };
     }
 
-    private IEnumerable<string> CoveredSenders(string conversationId, string userId, long fromSeq, long toSeq)
+    /// <summary>
+    /// The senders, other than the member, of the messages in the newly delivered and the newly read seqs, in ordinal
+    /// order. A read receipt usually moves both marks over the same seqs, so overlapping ranges are read once.
+    /// </summary>
+    private List<string> CoveredSenders(string conversationId, string userId, (long From, long To) delivered, (long From, long To) read)
     {
-        if (fromSeq > toSeq) return [];
-        return messages.Range(StoreKeys.Seq(conversationId, fromSeq), StoreKeys.Seq(conversationId, toSeq))
-            .Select(m => m.Value.SenderId)
-            .Where(sender => sender != userId);
+        var senders = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (from, to) in Merged(delivered, read))
+            foreach (var message in messages.Range(StoreKeys.Seq(conversationId, from), StoreKeys.Seq(conversationId, to)))
+                if (message.Value.SenderId != userId) senders.Add(message.Value.SenderId);
+        return [.. senders];
+    }
+
+    /// <summary>Two inclusive seq ranges (either may be empty) as the fewest ranges covering the same seqs.</summary>
+    internal static IEnumerable<(long From, long To)> Merged((long From, long To) a, (long From, long To) b)
+    {
+        if (a.From > a.To) a = b;
+        else if (b.From <= b.To)
+        {
+            if (b.From < a.From) (a, b) = (b, a);
+            if (b.From <= a.To + 1) a = (a.From, Math.Max(a.To, b.To));
+            else
+            {
+                yield return a;
+                a = b;
+            }
+        }
+        if (a.From <= a.To) yield return a;
     }
 
     /// <summary>Recomputes a minimum from all members once nobody is left at it.</summary>
