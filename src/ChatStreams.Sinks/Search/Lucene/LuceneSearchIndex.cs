@@ -107,7 +107,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IIndexedState, IDisposable
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 // Keep each segment's reader open between commits: without the pool, every commit opened (and closed
-                // again) a reader per segment to apply the batch's deletes, a fifth of the sink's CPU (docs/benchmarks.md).
+                // again) a reader per segment to apply the batch's deletes: 11 % of the sink's CPU (docs/benchmarks.md).
                 UseReaderPooling = true,
             });
         }
