@@ -92,11 +92,15 @@ public sealed class LocalSystem : IAsyncDisposable
         kafka.BootstrapServers = KafkaBootstrap;
         var topics = new TopicSettings();
         settings.Configuration.GetSection(TopicSettings.SectionName).Bind(topics);
-        if (topics.Validate() is { Count: > 0 } problems)
-            throw new InvalidOperationException("invalid Topics configuration: " + string.Join("; ", problems));
         using (var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(kafka, "host")).Build())
         {
             var provisioner = new TopicProvisioner(admin, loggers.CreateLogger<TopicProvisioner>());
+            // A data directory made with other partition counts (an older default) keeps them unless configured.
+            var kept = topics.KeepExistingPartitions(provisioner.ExistingPartitions(),
+                key => settings.Configuration[$"{TopicSettings.SectionName}:{key}:Partitions"] is not null);
+            if (kept.Count > 0) _logger.LogInformation("keeping the partition counts the topics were created with: {Topics}", string.Join(", ", kept));
+            if (topics.Validate() is { Count: > 0 } problems)
+                throw new InvalidOperationException("invalid Topics configuration: " + string.Join("; ", problems));
             await provisioner.EnsureAsync(topics.FixedSpecs(), ct);
         }
 
@@ -112,6 +116,9 @@ public sealed class LocalSystem : IAsyncDisposable
             ["Kafka__BootstrapServers"] = KafkaBootstrap,
             ["SchemaRegistry__Url"] = _registry.Url,
         };
+        // Every component creates or joins topics (repartition topics by the sessions' count, delivery topics) with the
+        // counts the topics were provisioned with above.
+        foreach (var (key, value) in topics.PartitionEnvironment()) endpoints[key] = value;
         _supervisor.Start(new ChildSpec("topologies", ["topology", "all"], new Dictionary<string, string>(Operations("topologies", endpoints))
         {
             ["Streams__StateDirectory"] = Path.Combine(settings.DataDirectory, "streams"),

@@ -14,9 +14,7 @@ public sealed class TopicProvisioner(IAdminClient admin, ILogger<TopicProvisione
     public async Task<IReadOnlyList<string>> EnsureAsync(IEnumerable<TopicSpec> specs, CancellationToken ct = default)
     {
         var wanted = specs.ToList();
-        var metadata = admin.GetMetadataRetrying(TimeSpan.FromSeconds(10));
-        var existing = metadata.Topics.Where(t => t.Error.Code == Confluent.Kafka.ErrorCode.NoError)
-            .ToDictionary(t => t.Topic, t => t.Partitions.Count);
+        var existing = ExistingPartitions();
         foreach (var spec in wanted)
             if (existing.TryGetValue(spec.Name, out var count) && count != spec.Partitions)
                 logger.LogWarning("topic {Topic} has {Actual} partitions, configuration says {Wanted}; leaving it as it is (rescale with chatctl)",
@@ -28,6 +26,11 @@ public sealed class TopicProvisioner(IAdminClient admin, ILogger<TopicProvisione
         foreach (var s in missing) logger.LogInformation("created topic {Topic} ({Partitions} partitions)", s.Name, s.Partitions);
         return missing.Select(s => s.Name).ToList();
     }
+
+    /// <summary>The partition count of every topic the cluster has, by name.</summary>
+    public IReadOnlyDictionary<string, int> ExistingPartitions() =>
+        admin.GetMetadataRetrying(TimeSpan.FromSeconds(10)).Topics.Where(t => t.Error.Code == Confluent.Kafka.ErrorCode.NoError)
+            .ToDictionary(t => t.Topic, t => t.Partitions.Count);
 
     /// <summary>How long topic creation keeps asking while the broker's answers are lost or time out.</summary>
     private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(30);

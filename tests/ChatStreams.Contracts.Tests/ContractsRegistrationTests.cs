@@ -19,11 +19,11 @@ public class ContractsRegistrationTests
         using var provider = Build(new()
         {
             ["SchemaRegistry:Url"] = "http://127.0.0.1:8081",
-            ["Topics:Delivery:Partitions"] = "4",
+            ["Topics:Delivery:Partitions"] = "3",
             ["Topics:Sessions:Configs:min.compaction.lag.ms"] = "60000",
         });
         var settings = provider.GetRequiredService<IOptions<TopicSettings>>().Value;
-        Assert.Equal(4, settings.Delivery.Partitions);
+        Assert.Equal(3, settings.Delivery.Partitions);
         Assert.Equal("60000", settings.Sessions.Configs["min.compaction.lag.ms"]);
         Assert.Equal("compact", settings.Sessions.CleanupPolicy);
         Assert.Equal(TopicSettings.DefaultPartitions, settings.Events.Partitions);

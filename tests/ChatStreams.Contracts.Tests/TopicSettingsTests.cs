@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 namespace ChatStreams.Contracts.Tests;
 
 public class TopicSettingsTests
@@ -30,6 +31,50 @@ public class TopicSettingsTests
                 Assert.False(spec.Configs.ContainsKey("retention.ms"), $"{spec.Name} is compacted; retention.ms would not apply.");
             }
         }
+    }
+
+    [Fact]
+    public void Existing_topics_keep_their_partition_counts_unless_the_count_is_configured()
+    {
+        var settings = new TopicSettings();
+        settings.Receipts.Partitions = 8; // configured explicitly: the configuration wins (the provisioner warns)
+        var existing = new Dictionary<string, int>
+        {
+            [Topics.ChatCommands] = 12, [Topics.ChatEvents] = 12, [Topics.ChatReceipts] = 12,
+            [Topics.ChatSessions] = 6, [Topics.ChatPresence] = 6, ["delivery.edge-0"] = 12,
+        };
+
+        var kept = settings.KeepExistingPartitions(existing, key => key == "Receipts");
+
+        Assert.Equal(["chat.commands (12)", "chat.events (12)", "chat.sessions (6)", "chat.presence (6)"], kept);
+        Assert.Equal(12, settings.Commands.Partitions);
+        Assert.Equal(12, settings.Events.Partitions);
+        Assert.Equal(8, settings.Receipts.Partitions);
+        Assert.Equal(6, settings.Sessions.Partitions);
+        Assert.Equal(6, settings.Presence.Partitions);
+        Assert.Equal(TopicSettings.DefaultPartitions, settings.Notifications.Partitions); // not there yet: created with the default
+        Assert.Equal(TopicSettings.DefaultPartitions, settings.Delivery.Partitions); // one topic per edge, joined with nothing
+        Assert.Empty(new TopicSettings().KeepExistingPartitions(new Dictionary<string, int>(), _ => false));
+    }
+
+    [Fact]
+    public void The_partition_environment_names_every_topic_with_the_keys_the_processes_bind()
+    {
+        var settings = new TopicSettings();
+        settings.Sessions.Partitions = 6;
+        var environment = settings.PartitionEnvironment();
+
+        Assert.Equal(7, environment.Count);
+        Assert.Equal("6", environment["Topics__Sessions__Partitions"]);
+        Assert.Equal(TopicSettings.DefaultPartitions.ToString(), environment["Topics__Delivery__Partitions"]);
+
+        // What a child process binds from those variables is what was passed.
+        var bound = new TopicSettings();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(environment.ToDictionary(kv => kv.Key.Replace("__", ":"), kv => (string?)kv.Value)).Build()
+            .GetSection(TopicSettings.SectionName).Bind(bound);
+        Assert.Equal(6, bound.Sessions.Partitions);
+        Assert.Equal(settings.FixedSpecs().Select(s => s.Partitions), bound.FixedSpecs().Select(s => s.Partitions));
     }
 
     [Fact]
@@ -85,7 +130,7 @@ public class TopicSettingsTests
     public void Topics_joined_by_user_id_must_share_a_partition_count()
     {
         var settings = new TopicSettings();
-        settings.Presence.Partitions = 4;
+        settings.Presence.Partitions = TopicSettings.DefaultPartitions * 2;
         Assert.Contains("user id", Assert.Single(settings.Validate()));
     }
 

@@ -56,6 +56,19 @@ public sealed partial class TopicsInitTests
         Assert.Contains("--if-not-exists", Script, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_processes_create_and_join_topics_with_the_partition_counts_topics_init_creates()
+    {
+        // The built-in default (4) is sized for one machine; a process left on it here would create its repartition
+        // topics with 4 partitions beside a chat.sessions of 12 and join them wrongly.
+        var partitions = TopicsInit.Environment["PARTITIONS"];
+        var processes = DeploymentFiles.Compose.WithRole(ServiceRoles.Process).ToList();
+        Assert.NotEmpty(processes);
+        foreach (var process in processes)
+            foreach (var key in new[] { "Commands", "Events", "Receipts", "Sessions", "Presence", "Notifications", "Delivery" })
+                Assert.Equal(partitions, process.Environment.GetValueOrDefault($"Topics__{key}__Partitions"));
+    }
+
     private static IEnumerable<(string Topic, string Arguments)> CreateTopicCalls() =>
         CreateTopicCall().Matches(Script).Select(m => (m.Groups["topic"].Value, m.Groups["arguments"].Value));
 

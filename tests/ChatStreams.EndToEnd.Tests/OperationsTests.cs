@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ChatStreams.Contracts;
 using ChatStreams.EndToEnd.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
@@ -120,8 +121,8 @@ public sealed class OperationsTests(ChatSystem system)
         }
 
         var topics = status.GetProperty("topics").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
-        Assert.Equal(12, topics["chat.events"].GetProperty("partitions").GetInt32());
-        Assert.Equal(12, topics["chat.events"].GetProperty("configuredPartitions").GetInt32());
+        Assert.Equal(TopicSettings.DefaultPartitions, topics["chat.events"].GetProperty("partitions").GetInt32());
+        Assert.Equal(TopicSettings.DefaultPartitions, topics["chat.events"].GetProperty("configuredPartitions").GetInt32());
         Assert.True(topics["chat.events"].GetProperty("records").GetInt64() > 0);
         var groups = status.GetProperty("groups").EnumerateArray().ToDictionary(g => g.GetProperty("groupId").GetString()!);
         foreach (var topology in new[] { "chatstreams-conversation", "chatstreams-fanout", "chatstreams-presence" })

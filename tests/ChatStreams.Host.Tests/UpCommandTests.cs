@@ -5,6 +5,9 @@ using System.Text.RegularExpressions;
 using ChatStreams.Contracts;
 using chatstreams.v1;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using ChatStreams.Kafka.Broker;
+using ChatStreams.Kafka.Broker.Server;
 
 namespace ChatStreams.Host.Tests;
 
@@ -14,14 +17,13 @@ public sealed partial class UpCommandTests
     [GeneratedRegex(@"^ChatStreams is up: (?<gateway>\S+) \(kafka (?<kafka>\S+), registry (?<registry>\S+), status (?<front>\S+)\)$")]
     private static partial Regex UpLine();
 
-    [Fact]
-    public async Task Up_serves_kafka_and_the_registry_to_outside_clients_and_stops_on_sigterm()
+    /// <summary>`chatstreams up` in its own process with free ports; its output lines are collected.</summary>
+    private static (Process Process, List<string> Lines, Task<Match> UpLine) StartUp(string data, params string[] extra)
     {
-        var data = Path.Combine(Path.GetTempPath(), "chatstreams-up-" + Guid.NewGuid().ToString("N"));
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "chatstreams.dll"), "up", "--data-dir", data, "--port", "0", "--kafka-port", "0", "--registry-port", "0" })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "chatstreams.dll"), "up", "--data-dir", data, "--port", "0", "--kafka-port", "0", "--registry-port", "0" }.Concat(extra))
             info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
+        var process = Process.Start(info)!;
         var lines = new List<string>();
         var upLine = new TaskCompletionSource<Match>();
         process.OutputDataReceived += (_, e) =>
@@ -33,9 +35,18 @@ public sealed partial class UpCommandTests
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add("stderr: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return (process, lines, upLine.Task);
+    }
+
+    [Fact]
+    public async Task Up_serves_kafka_and_the_registry_to_outside_clients_and_stops_on_sigterm()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "chatstreams-up-" + Guid.NewGuid().ToString("N"));
+        var (started, lines, upLine) = StartUp(data);
+        using var process = started;
         try
         {
-            var match = await upLine.Task.WaitAsync(TimeSpan.FromSeconds(90));
+            var match = await upLine.WaitAsync(TimeSpan.FromSeconds(90));
             var kafka = match.Groups["kafka"].Value;
 
             // A plain producer and consumer from outside exchange records through the embedded broker.
@@ -58,7 +69,9 @@ public sealed partial class UpCommandTests
             Assert.Equal(expected, subjects!.Length);
 
             var status = await http.GetFromJsonAsync<JsonElement>(match.Groups["front"].Value + "/status");
-            Assert.Contains(status.GetProperty("topics").EnumerateArray(), t => t.GetProperty("name").GetString() == "chat.events");
+            // A fresh system's topics get the one-machine default count.
+            Assert.Contains(status.GetProperty("topics").EnumerateArray(), t => t.GetProperty("name").GetString() == "chat.events"
+                && t.GetProperty("partitions").GetInt32() == TopicSettings.DefaultPartitions);
             var components = status.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
             Assert.Equal(["topologies", "sink-history", "sink-search", "sink-analytics", "notifications", "redis", "edge-0", "edge-1", "gateway"], components);
 
@@ -94,6 +107,64 @@ public sealed partial class UpCommandTests
         finally
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task Up_keeps_the_partition_counts_of_topics_that_exist_and_gives_them_to_every_component()
+    {
+        // A Kafka whose chat topics were created with other counts (a system from before the default changed, or made by hand).
+        var data = Path.Combine(Path.GetTempPath(), "chatstreams-up-" + Guid.NewGuid().ToString("N"));
+        var broker = await KafkaBroker.StartAsync(new BrokerOptions
+        {
+            Host = "127.0.0.1", Port = 0, DataDirectory = Path.Combine(data, "outside-kafka"), GroupInitialRebalanceDelayMs = 0,
+        });
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync(new[] { Topics.ChatCommands, Topics.ChatEvents, Topics.ChatReceipts }
+                .Select(name => new TopicSpecification { Name = name, NumPartitions = 12, ReplicationFactor = 1 }));
+            await admin.CreateTopicsAsync(new[] { Topics.ChatSessions, Topics.ChatPresence }
+                .Select(name => new TopicSpecification { Name = name, NumPartitions = 6, ReplicationFactor = 1, Configs = new() { ["cleanup.policy"] = "compact" } }));
+        }
+
+        var (started, lines, upLine) = StartUp(data, "--kafka", broker.BootstrapServers);
+        using var process = started;
+        try
+        {
+            var match = await upLine.WaitAsync(TimeSpan.FromSeconds(90));
+            var kafka = match.Groups["kafka"].Value;
+            // The topologies created the fan-out's by-user repartition topic with chat.sessions' count (a join of unequal
+            // counts would be refused), the edges their delivery topics with the default, and messages flow.
+            await AssertConversationIsCreatedAsync(kafka, match.Groups["registry"].Value);
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka }).Build();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            Dictionary<string, int> counts;
+            while (true)
+            {
+                counts = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.ToDictionary(t => t.Topic, t => t.Partitions.Count);
+                if (counts.ContainsKey("delivery.edge-0") && counts.Keys.Any(t => t.EndsWith("-deliveries-by-user", StringComparison.Ordinal))) break;
+                Assert.True(DateTime.UtcNow < deadline, "no delivery topic or by-user repartition topic appeared: " + string.Join(", ", counts.Keys));
+                await Task.Delay(500);
+            }
+            Assert.Equal(12, counts[Topics.ChatEvents]);
+            Assert.Equal(6, counts.Single(t => t.Key.EndsWith("-deliveries-by-user", StringComparison.Ordinal)).Value);
+            Assert.Equal(TopicSettings.DefaultPartitions, counts[Topics.ChatNotifications]);
+            Assert.Equal(TopicSettings.DefaultPartitions, counts["delivery.edge-0"]);
+            lock (lines) Assert.Contains(lines, l => l.Contains("keeping the partition counts the topics were created with", StringComparison.Ordinal));
+
+            Assert.Equal(0, Kill(process.Id, 15));
+            Assert.True(process.WaitForExit(30_000), "up did not stop within 30 s of SIGTERM");
+        }
+        catch
+        {
+            lock (lines) Console.WriteLine(string.Join('\n', lines));
+            throw;
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await broker.DisposeAsync(); // before its folder goes
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net.WebSockets;
 using ChatStreams.Bench.Edge;
 
@@ -15,7 +17,11 @@ public sealed class ChatStreamsLoadSystem(string? logPath = null) : ILoadSystem
 
     public string Description =>
         "`chatstreams up`: the embedded Kafka broker (a produce is acknowledged after the fsync) and schema registry, the conversation and fan-out " +
-        "topologies (exactly-once), 2 edges and the YARP gateway; clients connect through the gateway (the edge a socket lands on is the gateway's choice).";
+        "topologies (exactly-once), 2 edges and the YARP gateway; clients connect through the gateway (the edge a socket lands on is the gateway's choice)." +
+        _partitions;
+
+    /// <summary>The chat topics' partition counts as `up` created them (read from its /status once started).</summary>
+    private string _partitions = "";
 
     public IReadOnlyList<int> ProcessIds => _up is null ? [] : [_up.ProcessId];
 
@@ -31,7 +37,18 @@ public sealed class ChatStreamsLoadSystem(string? logPath = null) : ILoadSystem
         var a = await RegisterAsync("ready" + tag + "a", ct);
         var b = await RegisterAsync("ready" + tag + "b", ct);
         await ChatSystemReadiness.WaitForSequencerAsync(_api, _up, a, b, ct);
+        _partitions = await PartitionsAsync(_up.Endpoints.StatusUrl, ct);
         progress.WriteLine($"ChatStreams: up at {_up.Endpoints.GatewayUrl}, {edges} edges, the sequencer deciding");
+    }
+
+    private static async Task<string> PartitionsAsync(string statusUrl, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        var status = await http.GetFromJsonAsync<JsonElement>(statusUrl.TrimEnd('/') + "/status", ct);
+        var counts = status.GetProperty("topics").EnumerateArray()
+            .Where(t => t.GetProperty("name").GetString() is { } name && (name.StartsWith("chat.", StringComparison.Ordinal) || name.StartsWith("delivery.", StringComparison.Ordinal)))
+            .Select(t => t.GetProperty("partitions").GetInt32()).Distinct().Order().ToList();
+        return counts.Count == 0 ? "" : $" The chat and delivery topics have {string.Join(" or ", counts)} partitions.";
     }
 
     public Task<BenchAccount> RegisterAsync(string username, CancellationToken ct) => Api.RegisterAsync(username, ct);

@@ -9,8 +9,15 @@ public sealed class TopicSettings
     /// <summary>Configuration section bound to this class.</summary>
     public const string SectionName = "Topics";
 
-    /// <summary>Default partition count of every keyed topic.</summary>
-    public const int DefaultPartitions = 12;
+    /// <summary>
+    /// Default partition count of every keyed topic. Partitions are what a streams application spreads over its
+    /// instances, and each costs on every commit whatever the rate: librdkafka sends one produce request per partition
+    /// a transaction touches, the commit writes a marker to each, and every task keeps its own stores. 4 fits one
+    /// machine (<c>chatstreams up</c>: one instance per application) with room for a few more instances; a cluster sets
+    /// its own count (the Helm chart's <c>topics.partitions</c>, 12) and <c>chatctl rescale-partitions</c> grows a
+    /// running system.
+    /// </summary>
+    public const int DefaultPartitions = 4;
 
     private static long Days(int days) => (long)TimeSpan.FromDays(days).TotalMilliseconds;
 
@@ -36,15 +43,7 @@ public sealed class TopicSettings
     public TopicOptions Delivery { get; set; } = new() { RetentionMs = Days(1) };
 
     /// <summary>The spec of each fixed topic, in <see cref="Topics.Fixed"/> order.</summary>
-    public IReadOnlyList<TopicSpec> FixedSpecs() =>
-    [
-        Spec(Topics.ChatCommands, Commands),
-        Spec(Topics.ChatEvents, Events),
-        Spec(Topics.ChatSessions, Sessions),
-        Spec(Topics.ChatReceipts, Receipts),
-        Spec(Topics.ChatPresence, Presence),
-        Spec(Topics.ChatNotifications, Notifications),
-    ];
+    public IReadOnlyList<TopicSpec> FixedSpecs() => FixedSections().Select(s => Spec(s.Topic, s.Options)).ToList();
 
     /// <summary>The spec of every fixed topic plus the delivery topic of each given edge.</summary>
     /// <exception cref="ArgumentException">An edge id cannot name a topic.</exception>
@@ -68,11 +67,41 @@ public sealed class TopicSettings
     }
 
     private IEnumerable<(string Topic, TopicOptions Options)> Named() =>
+        [.. FixedSections().Select(s => (s.Topic, s.Options)), (Topics.DeliveryPrefix + "<edge-id>", Delivery)];
+
+    /// <summary>Each fixed topic's key in the "Topics" section (e.g. <c>Commands</c>), its name and its options.</summary>
+    public IReadOnlyList<(string Key, string Topic, TopicOptions Options)> FixedSections() =>
     [
-        (Topics.ChatCommands, Commands), (Topics.ChatEvents, Events), (Topics.ChatSessions, Sessions),
-        (Topics.ChatReceipts, Receipts), (Topics.ChatPresence, Presence), (Topics.ChatNotifications, Notifications),
-        (Topics.DeliveryPrefix + "<edge-id>", Delivery),
+        (nameof(Commands), Topics.ChatCommands, Commands), (nameof(Events), Topics.ChatEvents, Events),
+        (nameof(Sessions), Topics.ChatSessions, Sessions), (nameof(Receipts), Topics.ChatReceipts, Receipts),
+        (nameof(Presence), Topics.ChatPresence, Presence), (nameof(Notifications), Topics.ChatNotifications, Notifications),
     ];
+
+    /// <summary>
+    /// Takes the partition count of every fixed topic that already exists, unless <paramref name="configured"/> says
+    /// its count was set explicitly (by its key, e.g. <c>Events</c>). A system created with other counts (an older
+    /// default) keeps them: its joins, changelogs and repartition topics were made with them, and changing a count
+    /// re-maps keys, which only <c>chatctl rescale-partitions</c> does. Returns what was taken, as "topic (count)".
+    /// </summary>
+    public IReadOnlyList<string> KeepExistingPartitions(IReadOnlyDictionary<string, int> existing, Func<string, bool> configured)
+    {
+        var kept = new List<string>();
+        foreach (var (key, topic, options) in FixedSections())
+        {
+            if (configured(key) || !existing.TryGetValue(topic, out var count) || count == options.Partitions) continue;
+            options.Partitions = count;
+            kept.Add($"{topic} ({count})");
+        }
+        return kept;
+    }
+
+    /// <summary>
+    /// The partition counts as environment variables (<c>Topics__Events__Partitions</c>, ...), for processes that must
+    /// create and join topics with the same counts as the process that provisioned them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PartitionEnvironment() =>
+        FixedSections().Select(s => (s.Key, s.Options)).Append((Key: nameof(Delivery), Options: Delivery))
+            .ToDictionary(s => $"{SectionName}__{s.Key}__Partitions", s => s.Options.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static void RequireCoPartitioned(List<string> errors, string key, params (string Topic, TopicOptions Options)[] topics)
     {

@@ -1,3 +1,4 @@
+using ChatStreams.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,7 +17,7 @@ public sealed class GenerationalTopics : IAsyncDisposable
 
     /// <param name="topics">The base names the reader reads (chat.events, chat.receipts, chat.presence …).</param>
     /// <param name="initialPartitions">Partition count of a family never rescaled (only shown in its initial record).</param>
-    public GenerationalTopics(KafkaOptions kafka, string clientName, IReadOnlyList<string> topics, int initialPartitions = 12, ILogger? logger = null)
+    public GenerationalTopics(KafkaOptions kafka, string clientName, IReadOnlyList<string> topics, int initialPartitions = TopicSettings.DefaultPartitions, ILogger? logger = null)
     {
         _topics = topics;
         foreach (var record in topics.Select(GenerationFamilies.RecordOf).OfType<string>().Distinct())

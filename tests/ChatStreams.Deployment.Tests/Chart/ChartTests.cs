@@ -132,6 +132,18 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public void Every_topic_s_partition_count_is_set_by_the_chart_not_left_to_the_one_machine_default()
+    {
+        var config = Map(Render(Required).Single("ConfigMap", "chat-config"), "data");
+        Assert.All(new[] { "Commands", "Events", "Receipts", "Sessions", "Presence", "Notifications", "Delivery" },
+            t => Assert.Equal("12", config[$"Topics__{t}__Partitions"]));
+
+        var chosen = Map(Render([.. Required, ("topics.userPartitions", "6"), ("topics.deliveryPartitions", "2")]).Single("ConfigMap", "chat-config"), "data");
+        Assert.All(new[] { "Sessions", "Presence", "Notifications" }, t => Assert.Equal("6", chosen[$"Topics__{t}__Partitions"]));
+        Assert.Equal("2", chosen["Topics__Delivery__Partitions"]);
+    }
+
+    [Fact]
     public void Settings_use_the_names_the_processes_read_as_compose_does()
     {
         var chart = Render(Required);
